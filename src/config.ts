@@ -1,0 +1,87 @@
+/**
+ * The one place that reads process.env. Validated once at start-up; everything else receives a Config.
+ */
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  TANDEM_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  TANDEM_SECRET_KEY: z.string().optional(),
+  TANDEM_PUBLIC_URL: optionalUrl,
+  TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANDEM_CAPTURE_INTERVAL_MINUTES: z.coerce.number().positive().default(5),
+  TANDEM_CALENDAR_INTERVAL_MINUTES: z.coerce.number().positive().default(5),
+  TANDEM_WORKERS: z.enum(['on', 'off']).default('on'),
+  MICROSOFT_CLIENT_ID: z.string().optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  MICROSOFT_AUTHORITY_HOST: optionalUrl,
+  MICROSOFT_GRAPH_URL: optionalUrl,
+  GOOGLE_OAUTH_URL: optionalUrl,
+  GOOGLE_GMAIL_URL: optionalUrl,
+  GOOGLE_CALENDAR_URL: optionalUrl,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Base64 or hex 32-byte key; required with PostgreSQL, generated into dataDir for PGlite. */
+  secretKey: string | undefined;
+  publicUrl: string;
+  logLevel: Env['TANDEM_LOG_LEVEL'];
+  captureIntervalMs: number;
+  calendarIntervalMs: number;
+  runWorkers: boolean;
+  microsoft: { clientId: string; clientSecret: string; authorityHost: string; graphUrl: string };
+  google: { clientId: string; clientSecret: string; oauthUrl: string; gmailUrl: string; calendarUrl: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.TANDEM_SECRET_KEY) {
+    throw new ConfigError('TANDEM_SECRET_KEY is required when DATABASE_URL is set (every node must share the key).');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.TANDEM_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    secretKey: e.TANDEM_SECRET_KEY,
+    publicUrl: e.TANDEM_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    logLevel: e.TANDEM_LOG_LEVEL,
+    captureIntervalMs: e.TANDEM_CAPTURE_INTERVAL_MINUTES * 60_000,
+    calendarIntervalMs: e.TANDEM_CALENDAR_INTERVAL_MINUTES * 60_000,
+    runWorkers: e.TANDEM_WORKERS === 'on',
+    microsoft: {
+      clientId: e.MICROSOFT_CLIENT_ID ?? '',
+      clientSecret: e.MICROSOFT_CLIENT_SECRET ?? '',
+      authorityHost: e.MICROSOFT_AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
+      graphUrl: e.MICROSOFT_GRAPH_URL ?? 'https://graph.microsoft.com/v1.0',
+    },
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID ?? '',
+      clientSecret: e.GOOGLE_CLIENT_SECRET ?? '',
+      oauthUrl: e.GOOGLE_OAUTH_URL ?? 'https://oauth2.googleapis.com',
+      gmailUrl: e.GOOGLE_GMAIL_URL ?? 'https://gmail.googleapis.com',
+      calendarUrl: e.GOOGLE_CALENDAR_URL ?? 'https://www.googleapis.com',
+    },
+  };
+}

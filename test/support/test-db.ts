@@ -1,0 +1,131 @@
+/**
+ * Fresh, migrated databases for tests, on both drivers.
+ * - PGlite: initdb + migrations once per test process, dumped to a tarball; each test loads a copy
+ *   (PGlite's first initdb takes seconds, a load is much cheaper).
+ * - PostgreSQL (TANDEM_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres): a template
+ *   database named after a hash of the migration files is built once (under an advisory lock, so
+ *   parallel vitest workers do not race) and each test gets CREATE DATABASE … TEMPLATE it.
+ * TANDEM_TEST_DRIVERS=pglite (comma list) restricts the drivers, e.g. on a machine without PostgreSQL.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { dbFromPglite, dbFromPool, type Db } from '../../src/store/db';
+import { migrate, migrationsFolder } from '../../src/store/migrate';
+
+export type TestDriver = 'pglite' | 'postgres';
+
+export interface TestDb {
+  db: Db;
+  cleanup(): Promise<void>;
+}
+
+const allDrivers: readonly TestDriver[] = ['pglite', 'postgres'];
+
+export function testDrivers(): TestDriver[] {
+  const only = process.env.TANDEM_TEST_DRIVERS;
+  if (!only) return [...allDrivers];
+  const wanted = only.split(',').map((s) => s.trim());
+  return allDrivers.filter((d) => wanted.includes(d));
+}
+
+export function testPgUrl(): string {
+  return process.env.TANDEM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export async function createTestDb(driver: TestDriver): Promise<TestDb> {
+  const db = driver === 'pglite' ? dbFromPglite(await PGlite.create({ loadDataDir: await pgliteSnapshot() })) : await createPostgresDb();
+  return { db, cleanup: () => db.close() };
+}
+
+// ---------------------------------------------------------------- PGlite
+
+let snapshot: Promise<Blob> | undefined;
+
+function pgliteSnapshot(): Promise<Blob> {
+  snapshot ??= (async () => {
+    const base = await PGlite.create();
+    try {
+      await migrate(dbFromPglite(base));
+      return await base.dumpDataDir('none');
+    } finally {
+      await base.close();
+    }
+  })();
+  return snapshot;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(entry.name).update(readFileSync(path));
+    }
+  };
+  walk(migrationsFolder);
+  return hash.digest('hex').slice(0, 12);
+}
+
+function urlFor(database: string): string {
+  const url = new URL(testPgUrl());
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+let template: Promise<string> | undefined;
+
+async function ensureTemplate(): Promise<string> {
+  const name = `tandem_tpl_${migrationsHash()}`;
+  const admin = new pg.Client({ connectionString: testPgUrl() });
+  await admin.connect();
+  try {
+    // Same key in every vitest worker: the first builds the template, the others wait and reuse it.
+    await admin.query('select pg_advisory_lock(hashtext($1))', ['tandem-test-template']);
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      // Build under a scratch name and rename when complete, so a crash never leaves a half-built template.
+      const building = `${name}_building`;
+      await admin.query(`drop database if exists ${quoteIdent(building)}`);
+      await admin.query(`create database ${quoteIdent(building)}`);
+      const db = dbFromPool(new pg.Pool({ connectionString: urlFor(building), max: 2 }));
+      try {
+        await migrate(db);
+      } finally {
+        await db.close();
+      }
+      await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
+    }
+    await admin.query('select pg_advisory_unlock(hashtext($1))', ['tandem-test-template']);
+  } finally {
+    await admin.end();
+  }
+  return name;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: testPgUrl() });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function createPostgresDb(): Promise<Db> {
+  template ??= ensureTemplate();
+  const tpl = await template;
+  const name = `tandem_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${quoteIdent(name)} template ${quoteIdent(tpl)}`);
+  const pool = new pg.Pool({ connectionString: urlFor(name), max: 4 });
+  pool.on('error', () => undefined);
+  return dbFromPool(pool, () => adminQuery(`drop database if exists ${quoteIdent(name)} with (force)`));
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunFailureAction } from '../domain/account-status';
 import { ProviderError, providerErrorKinds, type ProviderErrorKind } from '../providers/errors';
 import { decideRetry, exponentialCeiling, type FailureInfo, type RetryAction, type RetryContext, type RetryPolicyConfig } from './retry-policy';
 
@@ -100,5 +101,15 @@ describe('backoff', () => {
     expect(at(0, 4)).toEqual({ action: 'backoff', delayMs: 0, verifyFirst: false });
     expect(at(0.999, 4)).toEqual({ action: 'backoff', delayMs: 7_992, verifyFirst: false });
     expect(at(0.25, 30)).toEqual({ action: 'backoff', delayMs: 15_000, verifyFirst: false });
+  });
+});
+
+describe('fit with the account status machine', () => {
+  it('every action is a RunFailureAction the status machine accepts', () => {
+    // Compile-time: RetryAction must stay assignable to the domain's RunFailureAction.
+    const actions: RunFailureAction[] = rows.map((r) => decideRetry(r.failure, r.ctx, cfg()));
+    expect(new Set(actions.map((a) => a.action))).toEqual(
+      new Set(['refresh_and_retry_once', 'needs_reconnect', 'needs_admin_consent', 'wait', 'backoff', 'fail', 'full_resync', 'skip_item', 'conflict']),
+    );
   });
 });

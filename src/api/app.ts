@@ -18,7 +18,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export interface SessionLookup {
   /** Resolves a session cookie value to the caller and the session's CSRF token; null when unknown or expired. */
-  resolve(token: string): Promise<(Caller & { csrfToken: string }) | null>;
+  resolve(token: string): Promise<Caller | null>;
 }
 
 export interface AppDeps {
@@ -101,8 +101,7 @@ async function authenticate(request: FastifyRequest, def: RouteDef, sessions: Se
     if (typeof sent !== 'string' || !timingSafeEqualStrings(sent, session.csrfToken)) throw new ApiError('csrf_failed');
   }
   if (def.auth === 'admin' && session.role !== 'admin') throw new ApiError('forbidden');
-  const { csrfToken: _csrf, ...caller } = session;
-  return caller;
+  return session;
 }
 
 function timingSafeEqualStrings(a: string, b: string): boolean {

@@ -15,6 +15,8 @@ export interface Caller {
   companyId: string;
   role: 'admin' | 'member';
   sessionId: string;
+  /** The session's CSRF token (not a secret from its own user; /api/me hands it to the UI). */
+  csrfToken: string;
 }
 
 type Schema = z.ZodType;

@@ -1,0 +1,117 @@
+/**
+ * pg-boss on the store's database: PostgreSQL through its own pool (LISTEN/NOTIFY wakes workers at
+ * once), or PGlite through the `fromPglite` adapter in embedded mode. Every per-account job carries
+ * `singletonKey = accountId`, and the queues are `stately`: at most one queued and one active job per
+ * account and queue, across every worker process — "sync now" and push notifications while a run is
+ * active collapse into one follow-up run (debounce for free).
+ */
+import { PgBoss, fromPglite, type Job } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+
+export const queueNames = {
+  capture: 'capture',
+  calendar: 'calendar-pull',
+  outbox: 'outbox',
+  pushRenewal: 'push-renewal',
+  tokenRefresh: 'token-refresh',
+  tick: 'tick',
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export interface AccountJobData {
+  accountId: string;
+  companyId: string;
+  /** Why the run was asked for (schedule, push, sync_now, outbox, retry): shown in run history. */
+  reason: string;
+}
+
+/**
+ * A job still active after this long is considered lost (its worker died, e.g. kill -9): pg-boss
+ * hands it to another worker. Runs are idempotent, so repeating one is safe.
+ */
+// Expiry counts as a failed attempt, so retryLimit must be above 0 for a dead worker's job to come back.
+const accountJobExpirySeconds = 15 * 60;
+
+export interface JobQueueOptions {
+  db: Db;
+  /** Required for PostgreSQL so pg-boss owns a pool that can LISTEN. */
+  databaseUrl?: string;
+  logger: Logger;
+  schema?: string;
+}
+
+export class JobQueue {
+  readonly boss: PgBoss;
+  private started = false;
+
+  constructor(private readonly options: JobQueueOptions) {
+    const { db } = options;
+    const schema = options.schema ?? 'pgboss';
+    if (db.kind === 'pglite') {
+      this.boss = new PgBoss({ db: fromPglite(db.pglite), schema, useListenNotify: true });
+    } else {
+      if (!options.databaseUrl) throw new Error('JobQueue needs the DATABASE_URL of a PostgreSQL store');
+      this.boss = new PgBoss({ connectionString: options.databaseUrl, schema, useListenNotify: true, max: 4 });
+    }
+    this.boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    const perAccount = { policy: 'stately' as const, expireInSeconds: accountJobExpirySeconds, retryLimit: 3, retryDelay: 5, notify: true, deleteAfterSeconds: 3600 };
+    for (const name of [queueNames.capture, queueNames.calendar, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
+      await this.boss.createQueue(name, perAccount);
+    }
+    // The scheduler tick runs on one worker at a time, wherever it is.
+    await this.boss.createQueue(queueNames.tick, { policy: 'singleton', expireInSeconds: 300, retryLimit: 0, deleteAfterSeconds: 600 });
+    this.started = true;
+  }
+
+  /** Asks for a run of one account's feature; a no-op when one is already queued for it. */
+  async enqueue(queue: QueueName, data: AccountJobData, options: { startAfter?: Date } = {}): Promise<void> {
+    await this.boss.send(queue, { ...data }, { singletonKey: data.accountId, ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+  }
+
+  /** Bulk enqueue for the scheduler (one round trip per batch). */
+  async enqueueMany(queue: QueueName, jobs: AccountJobData[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 500) {
+      const chunk = jobs.slice(i, i + 500);
+      await this.boss.insert(
+        queue,
+        chunk.map((data) => ({ data: { ...data }, singletonKey: data.accountId })),
+      );
+    }
+  }
+
+  async work(
+    queue: QueueName,
+    options: { batchSize: number; localConcurrency: number; pollingIntervalSeconds?: number },
+    handler: (job: Job<AccountJobData>) => Promise<void>,
+  ): Promise<void> {
+    await this.boss.work<AccountJobData>(
+      queue,
+      {
+        batchSize: options.batchSize,
+        localConcurrency: options.localConcurrency,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        burstWhenBatchFull: options.batchSize > 1,
+      },
+      async (jobs) => {
+        // One job's failure must not fail its batch neighbours: each settles on its own.
+        const results = await Promise.allSettled(jobs.map((job) => handler(job)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed && failed.status === 'rejected') this.options.logger.error({ err: failed.reason, queue }, 'job handler failed');
+      },
+    );
+  }
+
+  /** Stops fetching; waits for in-flight jobs up to the timeout, then leaves the rest to expire and repeat elsewhere. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}

@@ -74,6 +74,9 @@ export class CalendarStore {
       expandInstances(start, end, rec, [], start.ms, start.ms + 1);
     }
     for (const t of [ev.start?.timeZone, ev.end?.timeZone]) if (t && !isValidZone(t)) throw badRequest('Invalid time zone definition.', 'invalid');
+    // Calendar answers dateTime values as RFC 3339 with the offset, whatever form was sent.
+    ev.start = eventTimeValue(start, Boolean(ev.start?.timeZone));
+    ev.end = eventTimeValue(end, Boolean(ev.end?.timeZone));
   }
 
   private commit(mb: GoogleMailbox, ev: calendar_v3.Schema$Event): StoredEvent {

@@ -1,0 +1,165 @@
+/**
+ * Calendar ability over CalDAV. Changes come from RFC 6578 sync-collection where the server offers
+ * it, else from the ctag + etag diff (the cursor then remembers the href → ETag map). Writes carry
+ * preconditions (If-None-Match: * on create, If-Match on update/delete), so a concurrent edit at the
+ * provider surfaces as ProviderError('conflict') instead of being overwritten.
+ */
+import ICAL from 'ical.js';
+import { z } from 'zod';
+import type { Clock } from '../../domain/clock';
+import { ProviderError } from '../errors';
+import type { CalendarAbility, CalendarChanges, CalendarWindow, EventInput, ProviderEvent } from '../provider';
+import type { CalDavClient, DavObject } from './caldav-client';
+import { diffHrefEtags } from './etag-diff';
+import { readCalendarObject, tandemIdProperty } from './ics-read';
+import { uidForTandemId, writeEventIcs } from './ics-write';
+import { zonedToUtc } from './time-zones';
+
+const cursorSchema = z.discriminatedUnion('mode', [
+  z.object({ v: z.literal(1), mode: z.literal('sync'), url: z.string(), token: z.string() }),
+  z.object({ v: z.literal(1), mode: z.literal('ctag'), url: z.string(), ctag: z.string().optional(), etags: z.record(z.string(), z.string()) }),
+]);
+type CalendarCursor = z.infer<typeof cursorSchema>;
+
+function decodeCursor(raw: string): CalendarCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success) throw new ProviderError('cursor_expired', 'caldav: unreadable calendar cursor', { code: 'BAD_CURSOR' });
+  return result.data;
+}
+
+export interface CalDavCalendarOptions {
+  dav: CalDavClient;
+  clock: Clock;
+  /** The account's address, written as ORGANIZER of events Tandem makes. */
+  organizer: string;
+  /** 'auto' uses sync-collection when the server lists it in supported-report-set. */
+  changeDetection?: 'auto' | 'ctag';
+}
+
+/** A window just wide enough to read back one event. */
+function around(input: EventInput): CalendarWindow {
+  const day = 86_400_000;
+  const start = zonedToUtc(input.start.local.length === 10 ? `${input.start.local}T00:00:00` : input.start.local, input.start.timeZone);
+  const end = zonedToUtc(input.end.local.length === 10 ? `${input.end.local}T00:00:00` : input.end.local, input.end.timeZone);
+  return { start: new Date(start.getTime() - 2 * day), end: new Date(end.getTime() + 2 * day) };
+}
+
+function existingUidAndSequence(ics: string): { uid?: string; sequence: number; tandemId?: string } {
+  const vevent = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'));
+  const uid = vevent?.getFirstPropertyValue('uid');
+  const seq = vevent?.getFirstPropertyValue('sequence');
+  const tandemId = vevent?.getFirstPropertyValue(tandemIdProperty);
+  return { uid: typeof uid === 'string' ? uid : undefined, sequence: typeof seq === 'number' ? seq : 0, tandemId: typeof tandemId === 'string' ? tandemId : undefined };
+}
+
+function refuseInstance(providerId: string): void {
+  // Tandem does not write series (issue 7): they are edited in the provider.
+  if (providerId.includes('#')) throw new ProviderError('invalid_input', 'caldav: instances of a series are edited in the provider', { code: 'SERIES_INSTANCE' });
+}
+
+export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility {
+  const { dav } = o;
+  let mode: 'sync' | 'ctag' | undefined = o.changeDetection === 'ctag' ? 'ctag' : undefined;
+
+  const events = (objects: DavObject[], window: CalendarWindow) => {
+    const upserts: ProviderEvent[] = [];
+    const outside: string[] = [];
+    for (const obj of objects) {
+      const found = readCalendarObject(obj.data, { href: obj.href, etag: obj.etag }, window);
+      if (found.length === 0) outside.push(obj.href);
+      upserts.push(...found);
+    }
+    return { upserts, outside };
+  };
+
+  const readBack = async (href: string, input: EventInput): Promise<ProviderEvent> => {
+    const obj = await dav.get(href);
+    const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input))[0] : undefined;
+    if (!event) throw new ProviderError('transient', 'caldav: event not readable after write', { code: 'READ_BACK' });
+    return event;
+  };
+
+  return {
+    async fetchChanges(rawCursor, window): Promise<CalendarChanges> {
+      const url = await dav.calendar();
+      const cursor = rawCursor ? decodeCursor(rawCursor) : undefined;
+      if (cursor && cursor.url !== url) throw new ProviderError('cursor_expired', 'caldav: calendar changed', { code: 'CALENDAR_MOVED' });
+      mode ??= cursor?.mode ?? ((await dav.supportsSync()) ? 'sync' : 'ctag');
+      if (cursor && cursor.mode !== mode) throw new ProviderError('cursor_expired', 'caldav: change detection changed', { code: 'MODE' });
+
+      if (mode === 'sync') {
+        const token = cursor?.mode === 'sync' ? cursor.token : '';
+        const result = await dav.sync(token);
+        const { upserts, outside } = events(await dav.multiGet(result.changed.map((c) => c.href)), window);
+        return {
+          upserts,
+          deletions: [...result.removed, ...outside],
+          nextCursor: JSON.stringify({ v: 1, mode: 'sync', url, token: result.token } satisfies CalendarCursor),
+          fullSync: !cursor,
+          more: false,
+        };
+      }
+
+      const known = cursor?.mode === 'ctag' ? cursor : undefined;
+      const ctag = await dav.ctag();
+      if (known && ctag !== undefined && known.ctag === ctag) {
+        return { upserts: [], deletions: [], nextCursor: rawCursor ?? '', fullSync: false, more: false };
+      }
+      const serverEtags = await dav.etags();
+      const diff = diffHrefEtags(serverEtags, known?.etags ?? {});
+      const { upserts, outside } = events(await dav.multiGet([...diff.added, ...diff.changed]), window);
+      return {
+        upserts,
+        deletions: [...diff.removed, ...outside],
+        nextCursor: JSON.stringify({ v: 1, mode: 'ctag', url, ctag, etags: serverEtags } satisfies CalendarCursor),
+        fullSync: !cursor,
+        more: false,
+      };
+    },
+
+    async createEvent(input) {
+      const url = await dav.calendar();
+      const uid = uidForTandemId(input.tandemId);
+      const href = new URL(`${encodeURIComponent(uid)}.ics`, url).toString();
+      const ics = writeEventIcs(input, { uid, sequence: 0, now: o.clock.now(), organizer: o.organizer });
+      try {
+        await dav.put(href, ics, { create: true });
+      } catch (e) {
+        // The resource exists: an earlier attempt whose answer we lost created it. Ours → done.
+        if (!(e instanceof ProviderError && e.kind === 'conflict')) throw e;
+        const existing = await dav.get(href);
+        if (!existing || existingUidAndSequence(existing.data).tandemId !== input.tandemId) throw e;
+      }
+      return readBack(href, input);
+    },
+
+    async updateEvent(providerId, etag, input) {
+      refuseInstance(providerId);
+      const current = await dav.get(providerId);
+      if (!current) throw new ProviderError('not_found', 'caldav: event is gone', { code: 'NOT_FOUND', status: 404 });
+      if (current.etag && current.etag !== etag) throw new ProviderError('conflict', 'caldav: event changed at the provider', { code: 'ETAG', status: 412 });
+      const { uid, sequence } = existingUidAndSequence(current.data);
+      const ics = writeEventIcs(input, { uid: uid ?? uidForTandemId(input.tandemId), sequence: sequence + 1, now: o.clock.now(), organizer: o.organizer });
+      await dav.put(providerId, ics, { etag });
+      return readBack(providerId, input);
+    },
+
+    async deleteEvent(providerId, etag) {
+      refuseInstance(providerId);
+      await dav.delete(providerId, etag);
+    },
+
+    async findByTandemId(tandemId, window) {
+      const url = await dav.calendar();
+      const obj = await dav.get(new URL(`${encodeURIComponent(uidForTandemId(tandemId))}.ics`, url).toString());
+      if (!obj) return null;
+      return readCalendarObject(obj.data, { href: obj.href, etag: obj.etag }, window).find((e) => e.tandemId === tandemId) ?? null;
+    },
+  };
+}

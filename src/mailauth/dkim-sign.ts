@@ -12,11 +12,10 @@ export interface SigningKey {
 }
 
 /**
- * Headers signed: the default set plus Message-ID, so a relay or list cannot swap our idempotency
- * key without breaking the signature. Listing From once more than it occurs ("oversigning",
- * RFC 6376 8.15) stops a second From being added by someone on the way.
+ * Headers signed (those present in the message): the usual set plus Message-ID, so nobody on the
+ * way can swap our idempotency key without breaking the signature.
  */
-const signedHeaders = ['From', 'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding', 'In-Reply-To', 'References'];
+const signedHeaders = ['From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding', 'In-Reply-To', 'References'];
 
 export class DkimSignError extends Error {
   override name = 'DkimSignError';

@@ -4,7 +4,7 @@
  * and calendars, plus a shared mailbox and a distribution list so the refusal paths can be tried.
  * Used by `npm run sim`, `tandem demo` and end-to-end tests.
  */
-import type { Clock } from '../src/domain/clock';
+import { systemClock, type Clock } from '../src/domain/clock';
 import type { FetchLike } from '../src/providers/provider';
 import { seedMessages } from './common/seed';
 import { startExchangeSim } from './exchange';
@@ -95,12 +95,12 @@ function hasSeed(handle: object): handle is Seedable {
  * Seeds one mailbox through the simulator's own `seed` (mail + events in its model); a simulator
  * without one gets mail only, placed through `placeMessage` into its inbox / sent folder names.
  */
-async function seedMailbox(handle: PlacesMessages & object, folders: { inbox: string; sent: string }, mailbox: string, counts: SeedCounts): Promise<void> {
+async function seedMailbox(handle: PlacesMessages & object, folders: { inbox: string; sent: string }, mailbox: string, counts: SeedCounts, now: Date): Promise<void> {
   if (hasSeed(handle)) {
     await handle.seed(mailbox, counts);
     return;
   }
-  for (const m of seedMessages({ seed: counts.seed, count: counts.messages, mailbox })) {
+  for (const m of seedMessages({ seed: counts.seed, count: counts.messages, mailbox, now })) {
     await handle.placeMessage(mailbox, m.direction === 'out' ? folders.sent : folders.inbox, m.raw);
   }
 }
@@ -129,6 +129,8 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   };
   const mailboxes = options.mailboxes ?? demoMailboxes;
   const seed = options.seed ?? 1;
+  // Mail is dated up to the simulators' "now", so it falls inside Tandem's sync window.
+  const now = (options.clock ?? systemClock).now();
   const counts = (i: number): SeedCounts => ({ messages: options.messagesPerMailbox ?? 20, events: options.eventsPerMailbox ?? 12, seed: seed + i });
   try {
     for (const [i, m] of mailboxes.entries()) {
@@ -138,9 +140,9 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       // Gmail has no shared mailboxes or lists behind an OAuth sign-in; only users exist there.
       if (m.type === 'user') sims.google.handle.addMailbox({ address, displayName, password });
       if (m.type !== 'user') continue;
-      await seedMailbox(sims.microsoft.handle, { inbox: 'Inbox', sent: 'Sent Items' }, address, counts(i));
-      await seedMailbox(sims.google.handle, { inbox: 'INBOX', sent: 'SENT' }, address, counts(i));
-      await seedMailbox(sims.exchange.handle, { inbox: 'Inbox', sent: 'Sent Items' }, address, counts(i));
+      await seedMailbox(sims.microsoft.handle, { inbox: 'Inbox', sent: 'Sent Items' }, address, counts(i), now);
+      await seedMailbox(sims.google.handle, { inbox: 'INBOX', sent: 'SENT' }, address, counts(i), now);
+      await seedMailbox(sims.exchange.handle, { inbox: 'Inbox', sent: 'Sent Items' }, address, counts(i), now);
     }
   } catch (err) {
     await close();

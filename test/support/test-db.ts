@@ -129,3 +129,15 @@ async function createPostgresDb(): Promise<Db> {
   pool.on('error', () => undefined);
   return dbFromPool(pool, () => adminQuery(`drop database if exists ${quoteIdent(name)} with (force)`));
 }
+
+// ---------------------------------------------------------------- fixtures
+
+let companySeq = 0;
+
+/** A company with one admin user, for tests that need a tenant. */
+export async function createTestCompany(db: Db, name = `Test Co ${++companySeq}`): Promise<{ scope: { companyId: string }; userId: string }> {
+  const company = await db.repos.companies.create({ name });
+  const scope = { companyId: company.id };
+  const user = await db.repos.users.create(scope, { email: `admin${companySeq}@test.example`, name: 'Admin', role: 'admin' });
+  return { scope, userId: user.id };
+}

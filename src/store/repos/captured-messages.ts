@@ -1,0 +1,73 @@
+/**
+ * The capture ledger: which provider messages became which activity, and whether they were moved to
+ * Processed yet. A crash between "stored" and "moved" leaves a row without processed_at, so the next
+ * run moves the message instead of storing it again.
+ */
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Orm } from '../db';
+import { capturedMessages } from '../schema';
+import { clampLimit, guard, scoped, type Scope } from './common';
+
+export type CapturedMessage = typeof capturedMessages.$inferSelect;
+
+export class CapturedMessagesRepo {
+  constructor(private readonly orm: Orm) {}
+
+  async find(scope: Scope, accountId: string, providerMessageId: string): Promise<CapturedMessage | undefined> {
+    const [row] = await this.orm
+      .select()
+      .from(capturedMessages)
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), eq(capturedMessages.providerMessageId, providerMessageId)));
+    return row;
+  }
+
+  async findMany(scope: Scope, accountId: string, providerMessageIds: string[]): Promise<CapturedMessage[]> {
+    if (providerMessageIds.length === 0) return [];
+    return this.orm
+      .select()
+      .from(capturedMessages)
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), inArray(capturedMessages.providerMessageId, providerMessageIds)));
+  }
+
+  /** Idempotent: recording the same (account, provider message) twice returns the first row. */
+  async record(
+    scope: Scope,
+    input: { accountId: string; providerMessageId: string; rfcMessageId?: string | null; activityId?: string | null; now: Date },
+  ): Promise<CapturedMessage> {
+    return guard('captured message', async () => {
+      const [row] = await this.orm
+        .insert(capturedMessages)
+        .values({
+          companyId: scope.companyId,
+          accountId: input.accountId,
+          providerMessageId: input.providerMessageId,
+          rfcMessageId: input.rfcMessageId ?? null,
+          activityId: input.activityId ?? null,
+          capturedAt: input.now,
+        })
+        .onConflictDoNothing({ target: [capturedMessages.accountId, capturedMessages.providerMessageId] })
+        .returning();
+      const existing = row ?? (await this.find(scope, input.accountId, input.providerMessageId));
+      if (!existing) throw new Error('captured message vanished');
+      return existing;
+    });
+  }
+
+  async markProcessed(scope: Scope, accountId: string, providerMessageIds: string[], now: Date): Promise<void> {
+    if (providerMessageIds.length === 0) return;
+    await this.orm
+      .update(capturedMessages)
+      .set({ processedAt: now })
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), inArray(capturedMessages.providerMessageId, providerMessageIds)));
+  }
+
+  /** Stored but not yet moved to Processed (a run died in between). */
+  async listUnprocessed(scope: Scope, accountId: string, limit?: number): Promise<CapturedMessage[]> {
+    return this.orm
+      .select()
+      .from(capturedMessages)
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), isNull(capturedMessages.processedAt)))
+      .orderBy(asc(capturedMessages.capturedAt))
+      .limit(clampLimit(limit, 100, 1000));
+  }
+}

@@ -70,6 +70,21 @@ function time(value: string | Date | undefined): number | undefined {
   return ms;
 }
 
+/** The FieldURI each edit touches, so AutoResolve sees Outlook's edits as EWS would. */
+const fieldUris: Partial<Record<keyof CalendarFields, string>> = {
+  subject: 'item:Subject',
+  body: 'item:Body',
+  sensitivity: 'item:Sensitivity',
+  start: 'calendar:Start',
+  end: 'calendar:End',
+  isAllDay: 'calendar:IsAllDayEvent',
+  location: 'calendar:Location',
+  recurrence: 'calendar:Recurrence',
+  startTimeZone: 'calendar:StartTimeZone',
+  endTimeZone: 'calendar:EndTimeZone',
+  required: 'calendar:RequiredAttendees',
+};
+
 function fields(spec: Partial<ProviderEventSpec>): ParsedItemFields {
   if (spec.timeZone && !isKnownWindowsZone(spec.timeZone)) throw new Error(`unknown Windows time zone ${spec.timeZone}`);
   const cal: CalendarFields = {};
@@ -87,7 +102,7 @@ function fields(spec: Partial<ProviderEventSpec>): ParsedItemFields {
   set('sensitivity', spec.sensitivity);
   set('recurrence', spec.recurrence);
   set('required', spec.attendees?.map((email) => ({ email: email.toLowerCase() })));
-  return { calendar: cal, extended: [], touched: Object.keys(cal).map((k) => `outlook:${k}`) };
+  return { calendar: cal, extended: [], touched: Object.keys(cal).map((k) => fieldUris[k as keyof CalendarFields] ?? k) };
 }
 
 export class ExchangeAdmin {

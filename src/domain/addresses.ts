@@ -55,7 +55,7 @@ function isHostname(ascii: string): boolean {
  */
 export function parseAddressList(headerValue: string | undefined | null): EmailAddress[] {
   if (!headerValue) return [];
-  let parsed;
+  let parsed: { name: string; address?: string | undefined }[];
   try {
     parsed = addressParser(headerValue, { flatten: true });
   } catch {
@@ -63,6 +63,7 @@ export function parseAddressList(headerValue: string | undefined | null): EmailA
   }
   const out: EmailAddress[] = [];
   const seen = new Set<string>();
+  if (!parsed.some((e) => e.address && normalizeEmail(e.address))) parsed = salvage(headerValue);
   for (const entry of parsed) {
     const address = entry.address ? normalizeEmail(entry.address) : null;
     if (!address || seen.has(address)) continue;
@@ -73,11 +74,22 @@ export function parseAddressList(headerValue: string | undefined | null): EmailA
   return out;
 }
 
+/**
+ * Last resort for headers the RFC 5322 parser gives up on (an unbalanced "(" in a garbage display
+ * name opens a comment that swallows the address): take anything that looks like <addr> or addr.
+ */
+function salvage(headerValue: string): { name: string; address: string }[] {
+  const found = headerValue.match(/<[^<>\s]+@[^<>\s]+>|[^\s<>(),;:"]+@[^\s<>(),;:"]+/g) ?? [];
+  return found.map((address) => ({ name: '', address }));
+}
+
 function cleanName(raw: string): string | undefined {
   // addressParser already decodes words it recognises; decode again for names it passed through
   // quoted (some mailers quote the encoded word, which RFC 2047 forbids but is common).
   const decoded = raw.includes('=?') ? decodeWords(raw) : raw;
-  const name = decoded.replace(/\s+/g, ' ').trim();
+  // Controls (a decoded CR/LF is a header-injection attempt) become plain spaces.
+  // eslint-disable-next-line no-control-regex
+  const name = decoded.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
   return name === '' ? undefined : name;
 }
 

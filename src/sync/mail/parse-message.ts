@@ -1,0 +1,91 @@
+/**
+ * Raw RFC 822 bytes → the activity fields. Never throws on bad mail: malformed MIME, missing or
+ * duplicate headers, 8-bit garbage and unknown charsets give a best-effort result and a list of
+ * problems. If the chosen parser fails, the other one is tried, and as a last resort the headers
+ * alone are read so the message can still be filed.
+ */
+import { createHash } from 'node:crypto';
+import { chooseParser, parsers, type RawPart, type SplitMessage } from './mime-parsers';
+import { readHeaders, type HeaderLine } from './message-headers';
+import { detectMimeProblems } from './mime-problems';
+import { htmlToPlainText } from './sanitize-html';
+import { defaultParseOptions, type MimeParserName, type ParseOptions, type ParsedAttachment, type ParsedMessage } from './parsed-message';
+
+export { defaultParseOptions, type ParsedMessage, type ParsedAttachment, type ParseOptions } from './parsed-message';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const stripBrackets = (cid: string): string => cid.trim().replace(/^<(.*)>$/, '$1');
+
+function toAttachment(part: RawPart, index: number, opts: ParseOptions): ParsedAttachment {
+  const contentId = part.contentId ? stripBrackets(part.contentId) : undefined;
+  const base: ParsedAttachment = {
+    filename: part.filename?.trim() || `attachment-${index + 1}`,
+    contentType: part.contentType.toLowerCase(),
+    size: part.content.byteLength,
+    inline: part.related || part.disposition === 'inline',
+    ...(contentId ? { contentId } : {}),
+  };
+  if (part.content.byteLength > opts.maxAttachmentBytes) return { ...base, refused: 'too_large' };
+  return { ...base, content: part.content };
+}
+
+/** Splits the header block off by hand: used only when both parsers gave up. */
+function headersOnly(raw: Uint8Array): SplitMessage {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = end < 0 ? text : text.slice(0, end);
+  const headerLines: HeaderLine[] = [];
+  for (const line of head.split(/\r?\n(?![ \t])/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headerLines.push({ key: line.slice(0, colon).trim().toLowerCase(), line });
+  }
+  const bodyBytes = end < 0 ? new Uint8Array() : raw.subarray(Buffer.byteLength(text.slice(0, end), 'latin1'));
+  const body = new TextDecoder('utf-8', { fatal: false }).decode(bodyBytes).replace(/^\r?\n\r?\n/, '');
+  return { headerLines, text: body, html: null, parts: [] };
+}
+
+async function split(raw: Uint8Array, problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
+  const first = chooseParser(raw);
+  const second = first === 'postal-mime' ? 'mailparser' : 'postal-mime';
+  let empty: { message: SplitMessage; parser: MimeParserName } | null = null;
+  for (const name of [first, second] as const) {
+    try {
+      const message = await parsers[name](raw);
+      if (!isEmpty(message)) return { message, parser: name };
+      empty ??= { message, parser: name };
+    } catch (e) {
+      problems.push(`${name} could not parse the message: ${e instanceof Error ? e.name : 'error'}`);
+    }
+  }
+  // Both parsers gave up or found no readable part (e.g. a boundary that never appears): keep the
+  // raw body as text so the user still sees what arrived.
+  const fallback = headersOnly(raw);
+  if (fallback.text?.trim()) problems.push('no readable MIME part: raw body kept as text');
+  return { message: { ...(empty?.message ?? fallback), text: fallback.text }, parser: empty?.parser ?? 'headers-only' };
+}
+
+const isEmpty = (m: SplitMessage): boolean => !m.text?.trim() && !m.html?.trim() && m.parts.length === 0;
+
+export async function parseMessage(raw: Uint8Array, options: Partial<ParseOptions> = {}): Promise<ParsedMessage> {
+  const opts: ParseOptions = { ...defaultParseOptions, ...options };
+  const problems: string[] = detectMimeProblems(raw);
+  const { message, parser } = await split(raw, problems);
+  const headers = readHeaders(message.headerLines, problems);
+  const attachments = message.parts.map((p, i) => toAttachment(p, i, opts));
+  for (const a of attachments) if (a.refused) problems.push(`attachment ${JSON.stringify(a.filename)} refused: ${a.size} bytes over the ${opts.maxAttachmentBytes}-byte limit`);
+  // HTML-only mail still gets a text body, for previews and search.
+  const text = message.text || (message.html ? htmlToPlainText(message.html) : '');
+  if (text.includes('\uFFFD')) problems.push('body has bytes that are not valid in its charset');
+  return {
+    ...headers,
+    dedupeKey: headers.messageId ?? `sha256:${sha256Hex(raw)}`,
+    text,
+    html: message.html,
+    attachments,
+    problems: [...new Set(problems)],
+    parser,
+  };
+}

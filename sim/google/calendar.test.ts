@@ -3,7 +3,7 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import type { FakeClock } from '../../src/domain/clock';
 import type { SimServer } from '../common/sim-server';
 import type { GoogleSimHandle } from './index';
-import { connect, googleError, startWith, type Connected } from './test-kit';
+import { connect, failure, startWith, type Connected } from './test-kit';
 
 const ava = 'ava@greenleaf.example';
 
@@ -51,17 +51,17 @@ describe('Calendar simulator', () => {
     const patched = await c.calendar.events.patch({ calendarId: 'primary', eventId: id, requestBody: { summary: 'Site visit (moved)' } }, { headers: { 'If-Match': etag } });
     expect(patched.data.etag).not.toBe(etag);
     expect(patched.data.extendedProperties?.private?.tandemId).toBe('appt-1');
-    const stale = await c.calendar.events.patch({ calendarId: 'primary', eventId: id, requestBody: { summary: 'x' } }, { headers: { 'If-Match': etag } }).catch(googleError);
+    const stale = await failure(c.calendar.events.patch({ calendarId: 'primary', eventId: id, requestBody: { summary: 'x' } }, { headers: { 'If-Match': etag } }));
     expect(stale).toMatchObject({ status: 412, reason: 'conditionNotMet' });
-    const staleDelete = await c.calendar.events.delete({ calendarId: 'primary', eventId: id }, { headers: { 'If-Match': etag } }).catch(googleError);
+    const staleDelete = await failure(c.calendar.events.delete({ calendarId: 'primary', eventId: id }, { headers: { 'If-Match': etag } }));
     expect(staleDelete).toMatchObject({ status: 412 });
     await c.calendar.events.delete({ calendarId: 'primary', eventId: id }, { headers: { 'If-Match': patched.data.etag ?? '' } });
     expect((await c.calendar.events.get({ calendarId: 'primary', eventId: id })).data.status).toBe('cancelled');
-    expect(await c.calendar.events.delete({ calendarId: 'primary', eventId: id }).catch(googleError)).toMatchObject({ status: 410, reason: 'deleted' });
+    expect(await failure(c.calendar.events.delete({ calendarId: 'primary', eventId: id }))).toMatchObject({ status: 410, reason: 'deleted' });
 
-    const bad = await c.calendar.events.insert({ calendarId: 'primary', requestBody: timed('x', '2026-11-05T10:00:00', '2026-11-05T09:00:00') }).catch(googleError);
+    const bad = await failure(c.calendar.events.insert({ calendarId: 'primary', requestBody: timed('x', '2026-11-05T10:00:00', '2026-11-05T09:00:00') }));
     expect(bad).toMatchObject({ status: 400, reason: 'timeRangeEmpty' });
-    const noZone = await c.calendar.events.insert({ calendarId: 'primary', requestBody: { summary: 'x', start: { dateTime: '2026-11-05T10:00:00' }, end: { dateTime: '2026-11-05T11:00:00' } } }).catch(googleError);
+    const noZone = await failure(c.calendar.events.insert({ calendarId: 'primary', requestBody: { summary: 'x', start: { dateTime: '2026-11-05T10:00:00' }, end: { dateTime: '2026-11-05T11:00:00' } } }));
     expect(noZone).toMatchObject({ status: 400 });
   });
 
@@ -86,10 +86,10 @@ describe('Calendar simulator', () => {
     expect(delta.items).toHaveLength(3);
     expect((await listAll({ syncToken: delta.syncToken })).items).toEqual([]);
 
-    const clash = await c.calendar.events.list({ calendarId: 'primary', syncToken: delta.syncToken, timeMin: '2026-11-01T00:00:00Z' }).catch(googleError);
+    const clash = await failure(c.calendar.events.list({ calendarId: 'primary', syncToken: delta.syncToken, timeMin: '2026-11-01T00:00:00Z' }));
     expect(clash).toMatchObject({ status: 400 });
     sim.handle.expireSyncTokens(ava);
-    const expired = await c.calendar.events.list({ calendarId: 'primary', syncToken: delta.syncToken }).catch(googleError);
+    const expired = await failure(c.calendar.events.list({ calendarId: 'primary', syncToken: delta.syncToken }));
     expect(expired).toMatchObject({ status: 410, reason: 'fullSyncRequired' });
   });
 
@@ -116,7 +116,7 @@ describe('Calendar simulator', () => {
     ]);
     const withDeleted = await c.calendar.events.instances({ calendarId: 'primary', eventId: id, showDeleted: true });
     expect(withDeleted.data.items?.filter((e) => e.status === 'cancelled').map((e) => e.originalStartTime?.dateTime)).toEqual(['2026-11-03T09:00:00+01:00']);
-    const orderNeedsSingle = await c.calendar.events.list({ calendarId: 'primary', orderBy: 'startTime' }).catch(googleError);
+    const orderNeedsSingle = await failure(c.calendar.events.list({ calendarId: 'primary', orderBy: 'startTime' }));
     expect(orderNeedsSingle).toMatchObject({ status: 400 });
     // Unexpanded: the master plus its exceptions (the cancelled one too).
     const raw = await c.calendar.events.list({ calendarId: 'primary' });

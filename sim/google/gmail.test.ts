@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../src/domain/clock';
 import type { SimServer } from '../common/sim-server';
 import type { GoogleSimHandle } from './index';
-import { connect, googleError, mime, startWith, type Connected } from './test-kit';
+import { connect, failure, mime, startWith, type Connected } from './test-kit';
 
 const ava = 'ava@greenleaf.example';
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
@@ -23,7 +23,7 @@ describe('Gmail simulator', () => {
     expect(list.data.labels?.map((l) => l.id)).toEqual(expect.arrayContaining(['INBOX', 'SENT', 'DRAFT', 'TRASH', 'SPAM', 'UNREAD']));
     const created = await c.gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Tandem', labelListVisibility: 'labelShow', messageListVisibility: 'show' } });
     expect(created.data).toMatchObject({ id: 'Label_1', name: 'Tandem', type: 'user' });
-    const dup = await c.gmail.users.labels.create({ userId: 'me', requestBody: { name: 'tandem' } }).catch(googleError);
+    const dup = await failure(c.gmail.users.labels.create({ userId: 'me', requestBody: { name: 'tandem' } }));
     expect(dup).toMatchObject({ status: 409, reason: 'aborted' });
     const inbox = await c.gmail.users.labels.get({ userId: 'me', id: 'INBOX' });
     expect(inbox.data).toMatchObject({ id: 'INBOX', type: 'system', messagesTotal: 0 });
@@ -61,7 +61,7 @@ describe('Gmail simulator', () => {
     expect(full.data.payload?.mimeType).toBe('text/plain');
     expect(Buffer.from(full.data.payload?.body?.data ?? '', 'base64url').toString()).toContain('Body of Quote 0');
     expect(full.data.snippet).toBe('Body of Quote 0');
-    const missing = await c.gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }).catch(googleError);
+    const missing = await failure(c.gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }));
     expect(missing).toMatchObject({ status: 404, reason: 'notFound' });
   });
 
@@ -103,9 +103,9 @@ describe('Gmail simulator', () => {
     expect(res.status).toBe(204);
     expect(sim.handle.messagesWithLabel(ava, 'Tandem')).toHaveLength(0);
     expect(sim.handle.messagesWithLabel(ava, 'Processed').map((m) => m.id).sort()).toEqual([...ids].sort());
-    const tooMany = await c.gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: Array.from({ length: 1001 }, (_, i) => String(i)), addLabelIds: [processed] } }).catch(googleError);
+    const tooMany = await failure(c.gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: Array.from({ length: 1001 }, (_, i) => String(i)), addLabelIds: [processed] } }));
     expect(tooMany).toMatchObject({ status: 400, reason: 'invalidArgument' });
-    const badLabel = await c.gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids, addLabelIds: ['Label_99'] } }).catch(googleError);
+    const badLabel = await failure(c.gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids, addLabelIds: ['Label_99'] } }));
     expect(badLabel).toMatchObject({ status: 400, reason: 'invalidArgument' });
     expect(sim.handle.counters.quotaUnits(ava)).toBeGreaterThanOrEqual(50);
   });
@@ -121,7 +121,7 @@ describe('Gmail simulator', () => {
     const found = await c.gmail.users.messages.list({ userId: 'me', q: `rfc822msgid:${ours}` });
     expect(found.data.messages?.map((m) => m.id)).toEqual([sent.data.id]);
     expect(sim.handle.messagesWithLabel('ben@greenleaf.example', 'INBOX').map((m) => m.messageId)).toEqual([ours]);
-    const noRcpt = await c.gmail.users.messages.send({ userId: 'me', requestBody: { raw: b64('Subject: x\r\n\r\nhi') } }).catch(googleError);
+    const noRcpt = await failure(c.gmail.users.messages.send({ userId: 'me', requestBody: { raw: b64('Subject: x\r\n\r\nhi') } }));
     expect(noRcpt).toMatchObject({ status: 400, reason: 'invalidArgument' });
     expect(sim.handle.counters.count(ava, 'messages.send')).toBe(2);
   });
@@ -138,7 +138,7 @@ describe('Gmail simulator', () => {
     expect(added.data.history?.[0]?.messagesAdded?.[0]?.message?.id).toBe(id);
 
     sim.handle.expireHistory(ava);
-    const gone = await c.gmail.users.history.list({ userId: 'me', startHistoryId: start }).catch(googleError);
+    const gone = await failure(c.gmail.users.history.list({ userId: 'me', startHistoryId: start }));
     expect(gone).toMatchObject({ status: 404, reason: 'notFound' });
     const fresh = (await c.gmail.users.getProfile({ userId: 'me' })).data.historyId ?? '';
     expect((await c.gmail.users.history.list({ userId: 'me', startHistoryId: fresh })).data.history).toBeUndefined();
@@ -147,14 +147,14 @@ describe('Gmail simulator', () => {
     sim.handle.placeMessage(ava, 'INBOX', mime({ subject: 'h2' }));
     clock.advance(8 * 24 * 3600_000);
     sim.handle.placeMessage(ava, 'INBOX', mime({ subject: 'h3' }));
-    expect(await c.gmail.users.history.list({ userId: 'me', startHistoryId: fresh }).catch(googleError)).toMatchObject({ status: 404 });
+    expect(await failure(c.gmail.users.history.list({ userId: 'me', startHistoryId: fresh }))).toMatchObject({ status: 404 });
   });
 
   it('quota: over the per-user budget answers 429 userRateLimitExceeded with Retry-After until the minute slides', async () => {
     sim.handle.setQuotaLimit(20);
     const id = sim.handle.placeMessage(ava, 'INBOX', mime({ subject: 'q' }));
     for (let i = 0; i < 4; i++) await c.gmail.users.messages.get({ userId: 'me', id, format: 'minimal' });
-    const over = await c.gmail.users.messages.get({ userId: 'me', id, format: 'minimal' }).catch(googleError);
+    const over = await failure(c.gmail.users.messages.get({ userId: 'me', id, format: 'minimal' }));
     expect(over).toMatchObject({ status: 429, reason: 'userRateLimitExceeded' });
     expect(Number(over.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(sim.handle.counters.quotaUnits(ava)).toBe(20);

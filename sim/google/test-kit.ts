@@ -81,8 +81,24 @@ export function mime(input: { from?: string; to?: string; subject: string; messa
   ].join('\r\n');
 }
 
+export interface GoogleFailure {
+  status: number;
+  reason?: string;
+  headers: Headers | undefined;
+}
+
+/** Status, reason and headers of a failed client call; a call that succeeds fails the test. */
+export async function failure(call: Promise<unknown>): Promise<GoogleFailure> {
+  try {
+    await call;
+  } catch (e) {
+    return googleError(e);
+  }
+  throw new Error('expected the call to fail');
+}
+
 /** The Google error body of a failed client call. */
-export function googleError(e: unknown): { status: number; reason?: string; headers: Headers | undefined } {
+export function googleError(e: unknown): GoogleFailure {
   const err = e as { status?: number; response?: { status?: number; data?: unknown; headers?: Headers } };
   const data = err.response?.data as { error?: { errors?: Array<{ reason?: string }> } } | undefined;
   return { status: err.response?.status ?? err.status ?? 0, reason: data?.error?.errors?.[0]?.reason, headers: err.response?.headers };

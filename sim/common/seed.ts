@@ -8,7 +8,7 @@
  * is short text/HTML only (a few KB) for tests that need many messages quickly.
  */
 import { pick, seededRandom, type Random } from './random';
-import { composeHtml, composeText, quoteText, serviceLog, type Quoted } from './seed-bodies';
+import { composeHtml, composeText, quoteText, serviceLog, type BodyText, type Quoted } from './seed-bodies';
 import { coworkers, customers, jpegLike, parseContact, pdfLike, subjects, type SubjectLine } from './seed-content';
 import { buildMessage, formatAddressList, formatDate, encodeWords, type Header, type LeafPart, type MimePart, type SeedAddress } from './seed-mime';
 
@@ -132,6 +132,57 @@ function textPart(text: string, lang: SubjectLine['lang'], rnd: Random): LeafPar
   return { kind: 'leaf', contentType: 'text/plain; charset=utf-8', encoding, body: text };
 }
 
+interface BodyInput {
+  kind: SeedMessageKind;
+  index: number;
+  lang: SubjectLine['lang'];
+  /** Sender's domain, for Content-IDs. */
+  domain: string;
+  text: string;
+  body: BodyText;
+  quoted: Quoted | undefined;
+}
+
+/** The MIME tree for one message kind: text, text+HTML, +inline image (related), +attachments (mixed). */
+function composeBody(rnd: Random, input: BodyInput): { mime: MimePart; attachments: SeedAttachment[] } {
+  const { kind, index, lang, domain, text, body, quoted } = input;
+  const attachments: SeedAttachment[] = [];
+  let mime: MimePart = textPart(text, lang, rnd);
+  if (kind !== 'text' && kind !== 'long-text') {
+    const cid = kind === 'inline-image' ? `img${index}.${hex(rnd, 8)}@${domain}` : undefined;
+    const html = composeHtml(body, {
+      quoted,
+      inlineImageCid: cid,
+      trackingPixel: rnd() < 0.4 ? `https://t.mailtrack.example/o/${hex(rnd, 24)}.gif` : undefined,
+      script: rnd() < 0.08,
+    });
+    const htmlPart: LeafPart = { kind: 'leaf', contentType: 'text/html; charset=utf-8', encoding: 'quoted-printable', body: html };
+    mime = { kind: 'multipart', subtype: 'alternative', parts: [textPart(text, lang, rnd), htmlPart] };
+    if (cid) {
+      const size = 20_000 + Math.floor(rnd() * 70_000);
+      const filename = `site-photo-${index}.jpg`;
+      const image: LeafPart = { kind: 'leaf', contentType: `image/jpeg; name="${filename}"`, encoding: 'base64', body: jpegLike(rnd, size), contentId: cid, disposition: { type: 'inline', filename } };
+      mime = { kind: 'multipart', subtype: 'related', parts: [mime, image] };
+      attachments.push({ filename, contentType: 'image/jpeg', size, inline: true });
+    }
+    if (kind === 'attachment') {
+      const parts: MimePart[] = [mime];
+      const n = rnd() < 0.3 ? 2 : 1;
+      for (let k = 0; k < n; k++) {
+        const isPdf = rnd() < 0.65;
+        const size = isPdf ? 15_000 + Math.floor(rnd() * 110_000) : 25_000 + Math.floor(rnd() * 90_000);
+        const filename = isPdf ? (lang === 'de' ? `Angebot_Größe_${index}.pdf` : `quote-${4800 + index}.pdf`) : `photo-${index}-${k}.jpg`;
+        const contentType = isPdf ? 'application/pdf' : 'image/jpeg';
+        const bytes = isPdf ? pdfLike(rnd, size) : jpegLike(rnd, size);
+        parts.push({ kind: 'leaf', contentType: `${contentType}; name="${encodeWords(filename)}"`, encoding: 'base64', body: bytes, disposition: { type: 'attachment', filename } });
+        attachments.push({ filename, contentType, size, inline: false });
+      }
+      mime = { kind: 'multipart', subtype: 'mixed', parts };
+    }
+  }
+  return { mime, attachments };
+}
+
 export function seedMessages(options: SeedMessagesOptions): SeededMessage[] {
   const rnd = seededRandom((options.seed ^ hashString(options.mailbox.toLowerCase())) >>> 0);
   const profile = options.profile ?? 'mixed';
@@ -167,40 +218,7 @@ export function seedMessages(options: SeedMessagesOptions): SeededMessage[] {
     if (kind === 'long-text') text += `\n\n${serviceLog(rnd, 1500, date)}\n`;
     if (quoted) text += `\n\n${quoteText(quoted)}\n`;
 
-    const attachments: SeedAttachment[] = [];
-    let mime: MimePart = textPart(text, lang, rnd);
-    if (kind !== 'text' && kind !== 'long-text') {
-      const cid = kind === 'inline-image' ? `img${i}.${hex(rnd, 8)}@${domain}` : undefined;
-      const html = composeHtml(body, {
-        quoted,
-        inlineImageCid: cid,
-        trackingPixel: rnd() < 0.4 ? `https://t.mailtrack.example/o/${hex(rnd, 24)}.gif` : undefined,
-        script: rnd() < 0.08,
-      });
-      const htmlPart: LeafPart = { kind: 'leaf', contentType: 'text/html; charset=utf-8', encoding: 'quoted-printable', body: html };
-      mime = { kind: 'multipart', subtype: 'alternative', parts: [textPart(text, lang, rnd), htmlPart] };
-      if (cid) {
-        const size = 20_000 + Math.floor(rnd() * 70_000);
-        const filename = `site-photo-${i}.jpg`;
-        const image: LeafPart = { kind: 'leaf', contentType: `image/jpeg; name="${filename}"`, encoding: 'base64', body: jpegLike(rnd, size), contentId: cid, disposition: { type: 'inline', filename } };
-        mime = { kind: 'multipart', subtype: 'related', parts: [mime, image] };
-        attachments.push({ filename, contentType: 'image/jpeg', size, inline: true });
-      }
-      if (kind === 'attachment') {
-        const parts: MimePart[] = [mime];
-        const n = rnd() < 0.3 ? 2 : 1;
-        for (let k = 0; k < n; k++) {
-          const isPdf = rnd() < 0.65;
-          const size = isPdf ? 15_000 + Math.floor(rnd() * 110_000) : 25_000 + Math.floor(rnd() * 90_000);
-          const filename = isPdf ? (lang === 'de' ? `Angebot_Größe_${i}.pdf` : `quote-${4800 + i}.pdf`) : `photo-${i}-${k}.jpg`;
-          const contentType = isPdf ? 'application/pdf' : 'image/jpeg';
-          const bytes = isPdf ? pdfLike(rnd, size) : jpegLike(rnd, size);
-          parts.push({ kind: 'leaf', contentType: `${contentType}; name="${encodeWords(filename)}"`, encoding: 'base64', body: bytes, disposition: { type: 'attachment', filename } });
-          attachments.push({ filename, contentType, size, inline: false });
-        }
-        mime = { kind: 'multipart', subtype: 'mixed', parts };
-      }
-    }
+    const { mime, attachments } = composeBody(rnd, { kind, index: i, lang, domain, text, body, quoted });
 
     // Alternate B and Q encoded-words between messages so both decoders are exercised.
     const mode = i % 2 === 0 ? 'B' : 'Q';

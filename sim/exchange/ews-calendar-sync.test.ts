@@ -12,7 +12,7 @@ afterAll(async () => {
 const calendar = () => new ews.FolderId(ews.WellKnownFolderName.Calendar);
 
 async function sync(service: ews.ExchangeService, state: string | null, max: number) {
-  return service.SyncFolderItems(calendar(), ews.PropertySet.IdOnly, null, max, ews.SyncFolderItemsScope.NormalItems, state);
+  return service.SyncFolderItems(calendar(), ews.PropertySet.IdOnly, [], max, ews.SyncFolderItemsScope.NormalItems, state);
 }
 
 describe('ChangeKey conflicts on UpdateItem', () => {
@@ -86,7 +86,7 @@ describe('SyncFolderItems on the calendar', () => {
 describe('pull notifications', () => {
   it('reports calendar changes after the watermark and lapses when not polled in time', async () => {
     const service = fx.service();
-    const sub = await service.SubscribeToPullNotifications([calendar()], 30, null, ews.EventType.Created, ews.EventType.Modified, ews.EventType.Deleted);
+    const sub = await service.SubscribeToPullNotifications([calendar()], 30, '', ews.EventType.Created, ews.EventType.Modified, ews.EventType.Deleted);
     expect(sub.Watermark).toBeTruthy();
     const first = await sub.GetEvents();
     expect(first.ItemEvents).toHaveLength(0);

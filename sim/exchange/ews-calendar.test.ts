@@ -33,7 +33,11 @@ describe('recurring series made through EWS', () => {
     a.StartTimeZone = ews.TimeZoneInfo.FindSystemTimeZoneById('W. Europe Standard Time');
     a.Sensitivity = ews.Sensitivity.Private;
     a.Location = 'Main St 1';
-    const pattern = new ews.Recurrence.WeeklyPattern(new ews.DateTime('2026-11-03'), 1, [ews.DayOfTheWeek.Tuesday, ews.DayOfTheWeek.Thursday]);
+    // The library's typings only declare the no-argument constructor.
+    const pattern = new ews.Recurrence.WeeklyPattern();
+    pattern.StartDate = new ews.DateTime('2026-11-03');
+    pattern.Interval = 1;
+    pattern.DaysOfTheWeek.AddRange([ews.DayOfTheWeek.Tuesday, ews.DayOfTheWeek.Thursday]);
     pattern.NumberOfOccurrences = 10;
     a.Recurrence = pattern;
     a.SetExtendedProperty(tandemIdProp, 'appt-42');

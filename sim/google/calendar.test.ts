@@ -65,6 +65,15 @@ describe('Calendar simulator', () => {
     expect(noZone).toMatchObject({ status: 400 });
   });
 
+  it('update (PUT) replaces the event; a PUT without required times is refused', async () => {
+    const ev = sim.handle.createProviderEvent(ava, timed('Old', '2026-11-06T09:00:00', '2026-11-06T10:00:00', { location: 'Yard', extendedProperties: { private: { tandemId: 'x1' } } }));
+    const put = await c.calendar.events.update({ calendarId: 'primary', eventId: ev.id ?? '', requestBody: timed('New', '2026-11-06T11:00:00', '2026-11-06T12:00:00') }, { headers: { 'If-Match': ev.etag ?? '' } });
+    expect(put.data).toMatchObject({ id: ev.id, summary: 'New', sequence: 1, iCalUID: ev.iCalUID });
+    expect(put.data.location).toBeUndefined();
+    expect(put.data.extendedProperties).toBeUndefined();
+    expect(await failure(c.calendar.events.update({ calendarId: 'primary', eventId: ev.id ?? '', requestBody: { summary: 'no times' } }))).toMatchObject({ status: 400 });
+  });
+
   it('pages a full listing, then syncs incrementally (cancelled included); expired sync tokens answer 410', async () => {
     for (let i = 0; i < 5; i++) sim.handle.createProviderEvent(ava, timed(`E${i}`, `2026-11-0${i + 3}T09:00:00`, `2026-11-0${i + 3}T10:00:00`));
     const full = await listAll({ maxResults: 2 });

@@ -126,6 +126,27 @@ describe('Gmail simulator', () => {
     expect(sim.handle.counters.count(ava, 'messages.send')).toBe(2);
   });
 
+  it('threads a reply sent with threadId; import and media upload take raw MIME with internalDateSource', async () => {
+    const first = sim.handle.placeMessage(ava, 'INBOX', mime({ subject: 'Hedge trimming', messageId: '<hedge-1@customer.example>' }));
+    const thread = (await c.gmail.users.messages.get({ userId: 'me', id: first, format: 'minimal' })).data.threadId ?? '';
+    const reply = await c.gmail.users.messages.send({ userId: 'me', requestBody: { threadId: thread, raw: b64(mime({ from: ava, to: 'carl@customer.example', subject: 'Re: Hedge trimming', messageId: '<r1@greenleaf.example>' })) } });
+    expect(reply.data.threadId).toBe(thread);
+    // The generated client builds upload URLs from the per-call rootUrl only (not the API-level one).
+    const upload = { rootUrl: `${sim.url}/` };
+    const imported = await c.gmail.users.messages.import({
+      userId: 'me',
+      internalDateSource: 'dateHeader',
+      requestBody: { labelIds: ['INBOX', 'UNREAD'] },
+      media: { mimeType: 'message/rfc822', body: mime({ subject: 'Imported', date: 'Sun, 01 Nov 2026 07:30:00 +0000', messageId: '<imp@customer.example>' }) },
+    }, upload);
+    const got = await c.gmail.users.messages.get({ userId: 'me', id: imported.data.id ?? '', format: 'minimal' });
+    expect(got.data.internalDate).toBe(String(Date.parse('2026-11-01T07:30:00Z')));
+    expect(got.data.labelIds).toEqual(['INBOX', 'UNREAD']);
+    const uploaded = await c.gmail.users.messages.send({ userId: 'me', media: { mimeType: 'message/rfc822', body: mime({ from: ava, to: 'dora@customer.example', subject: 'Upload', messageId: '<up@greenleaf.example>' }) } }, upload);
+    expect(sim.handle.sent(ava).map((m) => m.id)).toContain(uploaded.data.id);
+    expect(sim.handle.counters.count(ava, 'messages.import')).toBe(1);
+  });
+
   it('history lists changes after a start id, filters by type, and answers 404 once the id aged out', async () => {
     const start = (await c.gmail.users.getProfile({ userId: 'me' })).data.historyId ?? '';
     const id = sim.handle.placeMessage(ava, 'INBOX', mime({ subject: 'h1' }));

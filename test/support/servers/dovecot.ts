@@ -73,6 +73,8 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# Dovecot delays failed logins by 2 s by default; tests of a wrong password need not wait.
+auth_failure_delay = 0
 default_internal_user = ${asRoot ? 'dovecot' : owner.user}
 default_login_user = ${asRoot ? 'dovenull' : owner.user}
 first_valid_uid = 1

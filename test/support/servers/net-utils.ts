@@ -32,11 +32,11 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, tim
   }
 }
 
-/** Sends SIGTERM, then SIGKILL if the process has not exited in time. */
-export async function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
+/** Sends `signal` (SIGTERM), then SIGKILL if the process has not exited in time. */
+export async function stopChild(child: ChildProcess, graceMs = 3_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

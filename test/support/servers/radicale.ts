@@ -99,7 +99,8 @@ export async function startRadicale(options: { users: ServerUser[]; binary?: str
       if (existsSync(root)) walk(root);
     },
     async stop() {
-      await stopChild(child);
+      // Radicale keeps no state worth a clean shutdown here, and SIGTERM waits for its poll loop.
+      await stopChild(child, 3_000, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -78,7 +78,9 @@ const rank: Record<CheckStatus, number> = { fail: 0, warn: 1, pass: 2 };
 
 /** Folds findings into one record result. `okIssue` is used when there are no findings. */
 export function recordCheck(record: CheckedRecord, host: string, found: string[], issues: CheckIssue[], okIssue: CheckIssue): RecordCheck {
-  const sorted = (issues.length > 0 ? issues : [okIssue]).map((v, i) => ({ v, i })).sort((a, b) => rank[a.v.status] - rank[b.v.status] || a.i - b.i).map((x) => x.v);
+  // The same finding can come from several relay addresses; say it once.
+  const unique = issues.filter((v, i) => issues.findIndex((o) => o.code === v.code && o.explanation === v.explanation) === i);
+  const sorted = (unique.length > 0 ? unique : [okIssue]).map((v, i) => ({ v, i })).sort((a, b) => rank[a.v.status] - rank[b.v.status] || a.i - b.i).map((x) => x.v);
   const first = sorted[0] ?? okIssue;
   return { record, status: first.status, code: first.code, explanation: first.explanation, host, found, issues: sorted };
 }

@@ -21,6 +21,8 @@ interface Received {
   to: string[];
   raw: Buffer;
   user?: string;
+  /** MAIL FROM parameters (BODY=8BITMIME…). */
+  args: unknown;
 }
 
 /** An in-process SMTP server playing the relay; `behaviour` is changed per test. */
@@ -67,6 +69,7 @@ async function listen(options: SMTPServerOptions): Promise<number> {
           from: mailFrom ? mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          args: mailFrom ? mailFrom.args : false,
           ...(session.user === undefined ? {} : { user: String(session.user) }),
         });
         cb(null, 'Ok: queued as TEST1');
@@ -155,6 +158,7 @@ describe('sendThroughRelay', () => {
     const got = received[0];
     if (!got) throw new Error('nothing received');
     expect(got.from).toBe('bounces@good.test');
+    expect(got.args).toMatchObject({ BODY: '8BITMIME' });
     expect(got.to).toEqual(['carol@customer.test', 'dave@customer.test', 'erin@hidden.test']);
     expect(got.raw.toString('utf8')).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=good\.test;\r\n h=[^;]*Message-ID[^;]*;.* s=tandem202611;/);
     expect(got.raw.toString('utf8')).toContain('\r\nMessage-ID: <act-42.outbox-7@good.test>\r\n');

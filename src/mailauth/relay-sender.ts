@@ -7,6 +7,7 @@
  * nodemailer's SMTPConnection rather than a transport: knowing whether the message had been handed
  * over when a connection dropped is what tells an ambiguous failure from a clean one.
  */
+import { isIP } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Clock } from '../domain/clock';
 import type { OutgoingMail, SentRef } from '../providers/provider';
@@ -71,7 +72,9 @@ export async function sendThroughRelay(settings: RelaySettings, mail: RelayMail,
 /** Hands finished bytes to the relay: one connection, one transaction. */
 export async function deliver(settings: RelaySettings, mail: Pick<RelayMail, 'from' | 'recipients' | 'messageId'>, bytes: Buffer): Promise<RelaySendResult> {
   return withConnection(settings, async (session) => {
-    const info = await session.send({ from: mail.from, to: mail.recipients }, bytes);
+    // Declare 8-bit content (RFC 6152) when there is any, so the relay does not have to guess.
+    const use8BitMime = bytes.some((b) => b > 0x7f);
+    const info = await session.send({ from: mail.from, to: mail.recipients, use8BitMime }, bytes);
     return {
       messageId: mail.messageId,
       providerId: info.response,
@@ -87,7 +90,7 @@ export async function deliver(settings: RelaySettings, mail: Pick<RelayMail, 'fr
 }
 
 interface Session {
-  send(envelope: { from: string; to: string[] }, message: Buffer): Promise<SMTPConnection.SentMessageInfo>;
+  send(envelope: { from: string; to: string[]; use8BitMime: boolean }, message: Buffer): Promise<SMTPConnection.SentMessageInfo>;
 }
 
 /** Opens a connection (TLS per settings), logs in when credentials are set, runs `work`, quits. */
@@ -102,7 +105,8 @@ export async function withConnection<T>(settings: RelaySettings, work: (session:
     connectionTimeout: settings.connectionTimeoutMs,
     greetingTimeout: settings.connectionTimeoutMs,
     socketTimeout: settings.socketTimeoutMs,
-    tls: { rejectUnauthorized: settings.rejectUnauthorized, servername: settings.host },
+    // SNI carries host names only (RFC 6066 3); a relay given by address gets none.
+    tls: { rejectUnauthorized: settings.rejectUnauthorized, ...(isIP(settings.host) ? {} : { servername: settings.host }) },
   });
   let stage: SmtpStage = 'connect';
   // Errors can also arrive as events (a socket closing between commands); the pending step rejects.

@@ -60,7 +60,7 @@ export async function checkSpf(input: SpfCheckInput): Promise<RecordCheck> {
   await walkTerms(input.resolver, terms, walk, new Set([domain.toLowerCase()]));
   if (walk.dnsError) return recordCheck('spf', domain, records, [dnsNoAnswer(walk.dnsError.host, walk.dnsError.code)], ok);
   for (const target of walk.missingIncludes) {
-    issues.push(issue('spf_include_missing', `The SPF record includes ${target}, which publishes no SPF record; receivers treat that as an error and SPF fails. Remove that include or fix ${target}.`));
+    issues.push(issue('spf_include_missing', `The SPF record includes ${target}, which does not publish exactly one SPF record; receivers treat that as an error and SPF fails. Remove that include or fix ${target}.`));
   }
   if (walk.lookups > lookupLimit) {
     issues.push(issue('spf_too_many_lookups', `Checking the SPF record of ${domain} takes ${walk.lookups} DNS lookups (include, a, mx, ptr, exists and redirect each count, also inside includes). Receivers stop at ${lookupLimit} and treat SPF as broken. Remove includes of services you no longer use, or list addresses with ip4:/ip6: instead.`));

@@ -9,9 +9,13 @@ import { PgBoss, fromPglite, type Job } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 
+/**
+ * One `sync` job per account runs its enabled features in turn (capture, then calendar): the account
+ * has one status the user sees and one run at a time, which also keeps a mailbox's request budget in
+ * one place. Outbox deliveries have their own queue so a send never waits behind a long sync.
+ */
 export const queueNames = {
-  capture: 'capture',
-  calendar: 'calendar-pull',
+  sync: 'sync',
   outbox: 'outbox',
   pushRenewal: 'push-renewal',
   tokenRefresh: 'token-refresh',
@@ -62,7 +66,7 @@ export class JobQueue {
     if (this.started) return;
     await this.boss.start();
     const perAccount = { policy: 'stately' as const, expireInSeconds: accountJobExpirySeconds, retryLimit: 3, retryDelay: 5, notify: true, deleteAfterSeconds: 3600 };
-    for (const name of [queueNames.capture, queueNames.calendar, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
+    for (const name of [queueNames.sync, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
       await this.boss.createQueue(name, perAccount);
     }
     // The scheduler tick runs on one worker at a time, wherever it is.
@@ -73,6 +77,14 @@ export class JobQueue {
   /** Asks for a run of one account's feature; a no-op when one is already queued for it. */
   async enqueue(queue: QueueName, data: AccountJobData, options: { startAfter?: Date } = {}): Promise<void> {
     await this.boss.send(queue, { ...data }, { singletonKey: data.accountId, ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+  }
+
+  /**
+   * Run as soon as a worker is free: pulls an already queued (future) job forward instead of being
+   * swallowed by it, so "Sync now" and push notifications are never delayed by the regular schedule.
+   */
+  async runSoon(queue: QueueName, data: AccountJobData): Promise<void> {
+    await this.boss.upsert(queue, { ...data }, { singletonKey: data.accountId, startAfter: new Date(0) });
   }
 
   /** Bulk enqueue for the scheduler (one round trip per batch). */

@@ -50,7 +50,7 @@ export function authRoutes(deps: RouteDeps, onSignIn: SignInHook[] = []): RouteD
 
   async function me(companyId: string, userId: string, csrfToken: string): Promise<z.infer<typeof meResponse>> {
     const scope = { companyId };
-    const [user, company] = await Promise.all([db.repos.users.get(scope, userId), db.repos.companies.get(scope, companyId)]);
+    const [user, company] = await Promise.all([db.repos.users.get(scope, userId), db.repos.companies.get(scope)]);
     if (!user || !company) throw new ApiError('unauthenticated');
     return { user: { id: user.id, email: user.email, name: user.name, role: user.role }, company: { id: company.id, name: company.name }, csrfToken };
   }

@@ -3,7 +3,7 @@
  * connected rows refuses a second user. Sync workers sweep accounts through the *ForSystem methods,
  * whose rows carry their companyId.
  */
-import { and, asc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { ProviderKind } from '../../providers/provider';
 import type { Orm } from '../db';
 import { connectedAccounts, type AccountStatus, type ExpiryWarning } from '../schema';
@@ -131,6 +131,31 @@ export class AccountsRepo {
       .select()
       .from(connectedAccounts)
       .where(and(connected, lte(connectedAccounts.expiresAt, before), lacking));
+  }
+
+  /** System: accounts whose run stage started before `before` (their worker died mid-run). */
+  async listStuckForSystem(before: Date): Promise<ConnectedAccount[]> {
+    return this.orm
+      .select()
+      .from(connectedAccounts)
+      .where(and(connected, eq(connectedAccounts.status, 'syncing'), lte(connectedAccounts.stageStartedAt, before)));
+  }
+
+  /** System: connected accounts whose 90-day connection has run out and that are not stopped yet. */
+  async listExpiredForSystem(now: Date): Promise<ConnectedAccount[]> {
+    return this.orm
+      .select()
+      .from(connectedAccounts)
+      .where(and(connected, lte(connectedAccounts.expiresAt, now), sql`${connectedAccounts.status} not in ('needs_reconnect', 'disabled')`));
+  }
+
+  /** System: the scheduler asked for runs of these accounts; move their next run so it does not ask twice. */
+  async pushNextRunForSystem(ids: readonly string[], nextRunAt: Date, now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.orm
+      .update(connectedAccounts)
+      .set({ nextRunAt, updatedAt: now })
+      .where(inArray(connectedAccounts.id, [...ids]));
   }
 
   /** The sync engine's progress marker; stage null when idle. */

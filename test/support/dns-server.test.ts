@@ -39,6 +39,14 @@ describe('test DNS server', () => {
     expect(txt[0]?.every((s) => s.length <= 255)).toBe(true);
   });
 
+  it('falls back to TCP for answers too large for UDP', async () => {
+    dns.addRecords({ 'big.test': { TXT: ['x'.repeat(3000)] } });
+    const txt = await resolver.resolveTxt('big.test');
+    expect(txt[0]?.join('')).toHaveLength(3000);
+    // The same question twice: once over UDP (truncated), once over TCP.
+    expect(dns.queries.filter((q) => q.name === 'big.test')).toHaveLength(2);
+  });
+
   it('answers A, AAAA and MX, names case-insensitive', async () => {
     expect(await resolver.resolve4('example.test')).toEqual(['192.0.2.10']);
     expect(await resolver.resolve6('example.test')).toEqual(['2001:db8::1']);

@@ -12,7 +12,7 @@ afterAll(async () => {
 const calendar = () => new ews.FolderId(ews.WellKnownFolderName.Calendar);
 
 async function sync(service: ews.ExchangeService, state: string | null, max: number) {
-  return service.SyncFolderItems(calendar(), ews.PropertySet.IdOnly, [], max, ews.SyncFolderItemsScope.NormalItems, state);
+  return service.SyncFolderItems(calendar(), ews.PropertySet.IdOnly, [], max, ews.SyncFolderItemsScope.NormalItems, state ?? '');
 }
 
 describe('ChangeKey conflicts on UpdateItem', () => {

@@ -9,6 +9,7 @@ import type { DeliveryRecord, LifecycleEvent, SimSubscription, SubscriptionServi
 import type { SimApp, TokenStore } from './identity/token-store';
 import type { AddMailboxInput, SimState, TenantConsent } from './state';
 import type { RequestGate } from './throttle';
+import { seedMailbox, type MicrosoftSeedOptions } from './seed';
 
 export interface SimMailboxInfo {
   id: string;
@@ -53,6 +54,8 @@ export interface MicrosoftSimHandle extends SimHandleBase {
   notificationDeliveries(): DeliveryRecord[];
   /** Holds admitted Graph requests until released, to provoke concurrency without sleeping. */
   holdRequests(): { whenHeld(n: number): Promise<void>; release(): void };
+  /** Deterministic mail (Inbox / Sent Items) and events (with series exceptions) from sim/common/seed.ts. */
+  seed(mailbox: string, options: MicrosoftSeedOptions): Promise<void>;
 }
 
 export interface HandleParts {
@@ -148,6 +151,7 @@ export function createHandle(p: HandleParts): MicrosoftSimHandle {
     subscriptionLifecycle: (id, event) => p.subscriptions.lifecycle(id, event),
     flushNotifications: () => p.subscriptions.flush(),
     notificationDeliveries: () => [...p.subscriptions.deliveries],
+    seed: (mailbox, options) => seedMailbox(state, asOwner, mailbox, options),
     holdRequests: () => {
       p.gate.close();
       return { whenHeld: (n) => p.gate.whenHeld(n), release: () => p.gate.open() };

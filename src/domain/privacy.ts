@@ -21,18 +21,12 @@ export interface OwnerCalendar {
 
 export const PRIVATE_SUBJECT = 'Private';
 
-export interface BusyBlock {
+/** Only the times and whose calendar it is: nothing that describes or identifies the event. */
+export type BusyBlock = Pick<Appointment, 'ownerUserId' | 'startAt' | 'endAt' | 'startLocal' | 'endLocal' | 'timeZone' | 'allDay'> & {
   visibility: 'busy';
   subject: typeof PRIVATE_SUBJECT;
-  ownerUserId: string;
-  startAt: string;
-  endAt: string;
-  startLocal: string;
-  endLocal: string;
-  timeZone: string;
-  allDay: boolean;
   showAs: NonNullable<Appointment['showAs']>;
-}
+};
 
 export type AppointmentView = { visibility: 'full'; appointment: Appointment } | BusyBlock;
 

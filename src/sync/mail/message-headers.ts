@@ -4,23 +4,12 @@
  * parser, so the activity fields do not depend on which parser ran.
  */
 import { decodeWords } from 'postal-mime';
-import { parseAddressList, type EmailAddress } from '../../domain/addresses';
+import { parseAddressList } from '../../domain/addresses';
+import type { HeaderFields } from './parsed-message';
 
 export interface HeaderLine {
   key: string;
   line: string;
-}
-
-export interface HeaderFields {
-  subject: string;
-  from: EmailAddress | null;
-  to: EmailAddress[];
-  cc: EmailAddress[];
-  replyTo: EmailAddress[];
-  date: string | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
 }
 
 /** Headers RFC 5322 §3.6 allows at most once; a second copy is a sign of forgery or a broken relay. */

@@ -19,7 +19,8 @@ export interface ParsedAttachment {
 
 export type MimeParserName = 'postal-mime' | 'mailparser' | 'headers-only';
 
-export interface ParsedMessage {
+/** The top-level header fields (read by message-headers.ts, the same for every parser). */
+export interface HeaderFields {
   subject: string;
   from: EmailAddress | null;
   to: EmailAddress[];
@@ -31,6 +32,9 @@ export interface ParsedMessage {
   messageId: string | null;
   inReplyTo: string | null;
   references: string[];
+}
+
+export interface ParsedMessage extends HeaderFields {
   /**
    * What capture dedupes on: the Message-ID, or `sha256:<hex of the raw bytes>` when the message
    * has none (the same bytes fetched twice give the same key).

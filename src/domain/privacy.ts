@@ -38,8 +38,10 @@ export class PrivacyError extends Error {
 /** Why a viewer may see details; null → busy block. Exported for the API's explanations and tests. */
 export function detailAccess(viewer: Viewer, appointment: Appointment, calendar: OwnerCalendar): 'owner' | 'public' | 'shared' | null {
   if (viewer.userId === appointment.ownerUserId) return 'owner';
-  // Outlook and Google both promise that private / confidential items show only as busy to others,
-  // whatever the calendar's sharing; "personal" is a label without that effect (Graph sensitivity docs).
+  // Outlook shows share recipients the details of non-private events only (Graph, "Share or delegate
+  // a calendar in Outlook"); Google's visibility private/confidential hides details likewise. Tandem
+  // treats both markings as a block to everyone but the owner; "personal" is only a label and
+  // follows the calendar's setting.
   if (appointment.sensitivity === 'private' || appointment.sensitivity === 'confidential') return null;
   if (calendar.privacy === 'public') return 'public';
   return calendar.sharedWith.has(viewer.userId) ? 'shared' : null;

@@ -4,6 +4,11 @@
  * CLDR's windowZones mapping as packaged by `windows-iana` (139 Windows names). An unknown name is a
  * typed error, never a silent fall-back to UTC: a meeting silently moved by hours is worse than a
  * visible sync problem.
+ *
+ * Writes: Graph's dateTimeTimeZone accepts every Windows zone but only a listed subset of IANA names
+ * ("Additional time zones", and create/update may support fewer), so adapters send ianaToWindows().
+ * Reads: Graph may answer "Customized Time Zone" for custom zones; that is refused here — ask Graph
+ * for UTC instead (Prefer: outlook.timezone="UTC").
  */
 import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 

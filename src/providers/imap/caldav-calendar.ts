@@ -11,6 +11,7 @@ import { ProviderError } from '../errors';
 import type { CalendarAbility, CalendarChanges, CalendarWindow, EventInput, ProviderEvent } from '../provider';
 import type { CalDavClient, DavObject } from './caldav-client';
 import { diffHrefEtags } from './etag-diff';
+import { parseJsonCursor } from './imap-cursor';
 import { readCalendarObject, tandemIdProperty } from './ics-read';
 import { uidForTandemId, writeEventIcs } from './ics-write';
 import { zonedToUtc } from './time-zones';
@@ -22,15 +23,7 @@ const cursorSchema = z.discriminatedUnion('mode', [
 type CalendarCursor = z.infer<typeof cursorSchema>;
 
 function decodeCursor(raw: string): CalendarCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) throw new ProviderError('cursor_expired', 'caldav: unreadable calendar cursor', { code: 'BAD_CURSOR' });
-  return result.data;
+  return parseJsonCursor(cursorSchema, raw, 'caldav');
 }
 
 export interface CalDavCalendarOptions {

@@ -21,17 +21,21 @@ export function encodeCursor(c: Omit<CaptureCursor, 'v'>): string {
   return JSON.stringify({ v: 1, ...c });
 }
 
-export function decodeCursor(raw: string): CaptureCursor {
+/** Parses an opaque JSON cursor; one we cannot read is as good as expired: the engine starts over. */
+export function parseJsonCursor<T>(schema: z.ZodType<T>, raw: string, what: string): T {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
     parsed = undefined;
   }
-  const result = cursorSchema.safeParse(parsed);
-  // A cursor we cannot read is as good as expired: start over from the folder's contents.
-  if (!result.success) throw new ProviderError('cursor_expired', 'imap: unreadable capture cursor', { code: 'BAD_CURSOR' });
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new ProviderError('cursor_expired', `${what}: unreadable cursor`, { code: 'BAD_CURSOR' });
   return result.data;
+}
+
+export function decodeCursor(raw: string): CaptureCursor {
+  return parseJsonCursor(cursorSchema, raw, 'imap');
 }
 
 export interface MessageRef {

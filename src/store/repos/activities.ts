@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
-import { clampLimit, decodeKeyset, encodeKeyset, guard, notFound, scoped, StoreError, type Page, type Scope } from './common';
+import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Page, type Scope } from './common';
 import { RecordsRepo, type RegardingType } from './records';
 
 type ActivityRow = typeof activities.$inferSelect;
@@ -194,8 +194,11 @@ export class ActivitiesRepo {
           ),
         ),
       );
-    const byActivity = new Map<string, string[]>();
-    for (const l of links) byActivity.set(l.activityId, [...(byActivity.get(l.activityId) ?? []), l.contactId]);
+    const byActivity = groupValues(
+      links,
+      (l) => l.activityId,
+      (l) => l.contactId,
+    );
     return rows.map((r) => toActivity(r, (byActivity.get(r.id) ?? []).sort()));
   }
 }

@@ -101,3 +101,14 @@ export function likePattern(q: string): string {
 export const containsText = (column: AnyPgColumn, q: string): SQL => sql`lower(${column}) like ${likePattern(q)}`;
 
 export const clampLimit = (limit: number | undefined, fallback = 50, max = 500): number => Math.max(1, Math.min(max, Math.floor(limit ?? fallback)));
+
+/** Groups child rows under their parent id (emails of contacts, contacts of activities). */
+export function groupValues<R, V>(rows: readonly R[], key: (r: R) => string, value: (r: R) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const r of rows) {
+    const list = out.get(key(r));
+    if (list) list.push(value(r));
+    else out.set(key(r), [value(r)]);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 import { and, asc, eq, exists, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { contactEmails, contacts } from '../schema';
-import { clampLimit, containsText, guard, notFound, scoped, type Scope } from './common';
+import { clampLimit, containsText, groupValues, guard, notFound, scoped, type Scope } from './common';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export interface Contact extends ContactRow {
@@ -151,8 +151,11 @@ export class ContactsRepo {
         ),
       )
       .orderBy(asc(contactEmails.createdAt), asc(contactEmails.id));
-    const byContact = new Map<string, string[]>();
-    for (const e of emails) byContact.set(e.contactId, [...(byContact.get(e.contactId) ?? []), e.email]);
+    const byContact = groupValues(
+      emails,
+      (e) => e.contactId,
+      (e) => e.email,
+    );
     return rows.map((r) => ({ ...r, emails: byContact.get(r.id) ?? [] }));
   }
 }

@@ -52,7 +52,7 @@ for (const kind of kinds) {
   const r = await measure(list);
   const p = r['postal-mime'] ?? 0;
   const m = r.mailparser ?? 0;
-  const chosen = new Set(list.map(chooseParser));
+  const chosen = new Set(list.map((raw) => chooseParser(raw)));
   console.log(
     `${kind.padEnd(13)} ${String(list.length).padStart(5)} ${(list.reduce((n, b) => n + b.byteLength, 0) / list.length / 1024).toFixed(1).padStart(7)} ${fmt(p)} ${fmt(m)} ${(p / m).toFixed(2).padStart(6)}  ${[...chosen].join('+')}`,
   );

@@ -75,11 +75,14 @@ const BINARY_PART = /^content-type:[ \t]*(?:image|application|audio|video|font|m
 const SCAN_FROM_BYTES = 16 * 1024;
 
 /** Attachment-heavy mail to mailparser, everything else to postal-mime (see bench/parse-mime.ts). */
-export function chooseParser(raw: Uint8Array): 'postal-mime' | 'mailparser' {
+export function chooseParser(raw: Uint8Array, text?: string): 'postal-mime' | 'mailparser' {
   if (raw.byteLength < SCAN_FROM_BYTES) return 'postal-mime';
-  // latin1 maps bytes 1:1 and is the cheapest decode; we only look for ASCII header names.
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
-  return BINARY_PART.test(text) ? 'mailparser' : 'postal-mime';
+  return BINARY_PART.test(text ?? latin1(raw)) ? 'mailparser' : 'postal-mime';
+}
+
+/** Bytes as a string, one char per byte: the cheapest decode, enough to find ASCII structure. */
+export function latin1(raw: Uint8Array): string {
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
 }
 
 export const parsers: Record<'postal-mime' | 'mailparser', MimeParser> = { 'postal-mime': postalMimeParser, mailparser: mailparserParser };

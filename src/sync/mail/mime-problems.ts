@@ -18,8 +18,8 @@ const CHARSET = /^content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?charset\s*=\s*"?(
 const WORD_CHARSET = /=\?([^?*\s]+)(?:\*[^?]*)?\?[bq]\?/gi;
 const BOUNDARY = /^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/gim;
 
-export function detectMimeProblems(raw: Uint8Array): string[] {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+/** `text` is the raw message decoded as latin1 (one char per byte). */
+export function detectMimeProblems(text: string): string[] {
   const problems: string[] = [];
   const headerEnd = text.search(/\r?\n\r?\n/);
   const head = headerEnd < 0 ? text : text.slice(0, headerEnd);

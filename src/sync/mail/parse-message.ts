@@ -5,7 +5,7 @@
  * alone are read so the message can still be filed.
  */
 import { createHash } from 'node:crypto';
-import { chooseParser, parsers, type RawPart, type SplitMessage } from './mime-parsers';
+import { chooseParser, latin1, parsers, type RawPart, type SplitMessage } from './mime-parsers';
 import { readHeaders, type HeaderLine } from './message-headers';
 import { detectMimeProblems } from './mime-problems';
 import { htmlToPlainText } from './sanitize-html';
@@ -33,8 +33,7 @@ function toAttachment(part: RawPart, index: number, opts: ParseOptions): ParsedA
 }
 
 /** Splits the header block off by hand: used only when both parsers gave up. */
-function headersOnly(raw: Uint8Array): SplitMessage {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+function headersOnly(raw: Uint8Array, text: string): SplitMessage {
   const end = text.search(/\r?\n\r?\n/);
   const head = end < 0 ? text : text.slice(0, end);
   const headerLines: HeaderLine[] = [];
@@ -42,13 +41,14 @@ function headersOnly(raw: Uint8Array): SplitMessage {
     const colon = line.indexOf(':');
     if (colon > 0) headerLines.push({ key: line.slice(0, colon).trim().toLowerCase(), line });
   }
-  const bodyBytes = end < 0 ? new Uint8Array() : raw.subarray(Buffer.byteLength(text.slice(0, end), 'latin1'));
+  // latin1 is one char per byte, so string offsets are byte offsets.
+  const bodyBytes = end < 0 ? new Uint8Array() : raw.subarray(end);
   const body = new TextDecoder('utf-8', { fatal: false }).decode(bodyBytes).replace(/^\r?\n\r?\n/, '');
   return { headerLines, text: body, html: null, parts: [] };
 }
 
-async function split(raw: Uint8Array, problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
-  const first = chooseParser(raw);
+async function split(raw: Uint8Array, text: string, problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
+  const first = chooseParser(raw, text);
   const second = first === 'postal-mime' ? 'mailparser' : 'postal-mime';
   let empty: { message: SplitMessage; parser: MimeParserName } | null = null;
   for (const name of [first, second] as const) {
@@ -62,7 +62,7 @@ async function split(raw: Uint8Array, problems: string[]): Promise<{ message: Sp
   }
   // Both parsers gave up or found no readable part (e.g. a boundary that never appears): keep the
   // raw body as text so the user still sees what arrived.
-  const fallback = headersOnly(raw);
+  const fallback = headersOnly(raw, text);
   if (fallback.text?.trim()) problems.push('no readable MIME part: raw body kept as text');
   return { message: { ...(empty?.message ?? fallback), text: fallback.text }, parser: empty?.parser ?? 'headers-only' };
 }
@@ -71,18 +71,19 @@ const isEmpty = (m: SplitMessage): boolean => !m.text?.trim() && !m.html?.trim()
 
 export async function parseMessage(raw: Uint8Array, options: Partial<ParseOptions> = {}): Promise<ParsedMessage> {
   const opts: ParseOptions = { ...defaultParseOptions, ...options };
-  const problems: string[] = detectMimeProblems(raw);
-  const { message, parser } = await split(raw, problems);
+  const text = latin1(raw);
+  const problems: string[] = detectMimeProblems(text);
+  const { message, parser } = await split(raw, text, problems);
   const headers = readHeaders(message.headerLines, problems);
   const attachments = message.parts.map((p, i) => toAttachment(p, i, opts));
   for (const a of attachments) if (a.refused) problems.push(`attachment ${JSON.stringify(a.filename)} refused: ${a.size} bytes over the ${opts.maxAttachmentBytes}-byte limit`);
   // HTML-only mail still gets a text body, for previews and search.
-  const text = message.text || (message.html ? htmlToPlainText(message.html) : '');
-  if (text.includes('\uFFFD')) problems.push('body has bytes that are not valid in its charset');
+  const body = message.text || (message.html ? htmlToPlainText(message.html) : '');
+  if (body.includes('\uFFFD')) problems.push('body has bytes that are not valid in its charset');
   return {
     ...headers,
     dedupeKey: headers.messageId ?? `sha256:${sha256Hex(raw)}`,
-    text,
+    text: body,
     html: message.html,
     attachments,
     problems: [...new Set(problems)],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from '../logger';
@@ -53,6 +54,16 @@ export interface OpenDbOptions {
   logger?: Logger;
   /** Pool size for PostgreSQL (default 10). */
   maxConnections?: number;
+}
+
+/**
+ * Rows of a raw SQL query on either driver (both answer with `{ rows }`; the shared drizzle type
+ * leaves it unknown). For the few queries the query builder cannot express (EXPLAIN, catalog reads).
+ */
+export async function queryRows<T extends Record<string, unknown>>(orm: Orm, query: SQL): Promise<T[]> {
+  const result: unknown = await orm.execute(query);
+  if (result && typeof result === 'object' && 'rows' in result && Array.isArray(result.rows)) return result.rows as T[];
+  throw new Error('driver returned no rows array');
 }
 
 function storeOf(orm: Orm): Store {

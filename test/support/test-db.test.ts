@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/store/db';
 import { createTestDb, testDrivers, type TestDb } from './test-db';
 
 describe.each(testDrivers())('createTestDb (%s)', (driver) => {
@@ -14,8 +15,8 @@ describe.each(testDrivers())('createTestDb (%s)', (driver) => {
     opened.push(a, b);
     await a.db.orm.execute(sql`insert into companies (name) values ('only in a')`);
     const count = async (t: TestDb) => {
-      const rows = await t.db.orm.execute<{ n: number }>(sql`select count(*)::int as n from companies`);
-      return rows.rows[0]?.n;
+      const rows = await queryRows<{ n: number }>(t.db.orm, sql`select count(*)::int as n from companies`);
+      return rows[0]?.n;
     };
     expect(await count(a)).toBe(1);
     expect(await count(b)).toBe(0);

@@ -6,6 +6,7 @@
 import { applyCalendarFields, createCalendarItem, deleteOccurrence, modifyOccurrence, seriesStarts, type CalendarFields, type ParsedItemFields } from './calendar';
 import type { CalendarItem, Mailbox, MessageItem, Sensitivity } from './model';
 import type { Recurrence } from './recurrence';
+import { seedMailbox, type SeedOptions, type SeedResult } from './seed';
 import { EwsError, type AddMailboxInput, type ExchangeStore } from './store';
 import { formatUtc, isKnownWindowsZone, parseEwsDateTime } from './timezones';
 
@@ -199,6 +200,11 @@ export class ExchangeAdmin {
   /** The old password stops working at once (HTTP 401), as after a reset in Active Directory. */
   changePassword(mailbox: string, newPassword: string): void {
     this.store.mustMailbox(mailbox).password = newPassword;
+  }
+
+  /** Deterministic realistic mail (Inbox / Sent Items) and events (Calendar) from sim/common/seed. */
+  seed(mailbox: string, options: SeedOptions): SeedResult {
+    return seedMailbox(this.store, this.store.mustMailbox(mailbox), options);
   }
 
   /** Every SyncState issued so far is refused with ErrorInvalidSyncStateData. */

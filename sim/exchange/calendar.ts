@@ -310,6 +310,7 @@ export function isSeriesStart(master: CalendarItem, originalStart: number): bool
 }
 
 export function modifyOccurrence(store: ExchangeStore, mb: Mailbox, master: CalendarItem, originalStart: number, parsed: ParsedItemFields): void {
+  if (!isSeriesStart(master, originalStart)) throw new EwsError('ErrorItemNotFound', 'The specified object was not found in the store.');
   const current = instanceAt(master, originalStart);
   const f = parsed.calendar;
   const start = f.start ?? current.start;

@@ -14,6 +14,7 @@ import { ExchangeWebmail } from './webmail';
 
 export type { EventView, MessageView, ProviderEventSpec } from './admin';
 export type { AddMailboxInput } from './store';
+export type { SeedOptions, SeedResult } from './seed';
 export type { Recurrence, Pattern, Range } from './recurrence';
 export { EWS_PATH } from './server';
 
@@ -30,6 +31,7 @@ export type ExchangeAdminControls = Pick<
   | 'deleteProviderEvent'
   | 'changePassword'
   | 'expireSyncState'
+  | 'seed'
 >;
 
 export interface ExchangeSimHandle extends SimHandleBase, ExchangeAdminControls {

@@ -114,3 +114,9 @@ export function parseEwsDateTime(value: string, zone = 'UTC'): number | null {
 export function formatUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The Windows id Exchange would store for an IANA zone (first match in the table), or UTC. */
+export function windowsIdFor(iana: string): string {
+  for (const [id, z] of Object.entries(windowsToIana)) if (z.iana === iana) return id;
+  return 'UTC';
+}

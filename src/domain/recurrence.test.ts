@@ -105,6 +105,10 @@ describe('expandSeries exceptions and bounds', () => {
     expect(occ.map((o) => o.startAt)).toEqual(['2026-11-02T13:00:00.000Z', '2026-11-03T13:00:00.000Z', '2026-11-04T13:00:00.000Z']);
   });
 
+  it('refuses a runaway rule instead of spinning', () => {
+    expect(() => expandSeries({ ...weekly, start: '2026-01-01T00:00:00', end: '2026-01-01T00:00:01', rrule: 'FREQ=SECONDLY' }, nov)).toThrow(/needs over/);
+  });
+
   it.each([['FREQ=SOMETIMES'], ['BYDAY=MO'], ['']])('refuses the rule %j with a typed error', (rrule) => {
     expect(() => expandSeries({ ...weekly, rrule }, nov)).toThrow(RecurrenceError);
   });

@@ -57,8 +57,9 @@ export class RecurrenceError extends Error {
   readonly code = 'invalid_recurrence';
 }
 
-/** Stops runaway rules (FREQ=SECONDLY without end) from spinning; far above any real window. */
+/** Refuses runaway rules (FREQ=SECONDLY without end) instead of spinning; daily since 1900 still fits. */
 const MAX_STEPS = 50_000;
+const DAY_MS = 86_400_000;
 
 function parseRule(rrule: string): ICAL.Recur {
   const text = rrule.replace(/^RRULE:/i, '').trim();
@@ -123,10 +124,14 @@ export function expandSeries(series: Series, window: ExpandWindow): Occurrence[]
 
   const out: Occurrence[] = [];
   const iterator = rule.iterator(toIcalTime(series.start, allDay));
-  for (let step = 0; step < MAX_STEPS; step++) {
+  for (let step = 0; ; step++) {
+    if (step === MAX_STEPS) throw new RecurrenceError(`RRULE "${series.rrule}" needs over ${MAX_STEPS} steps to reach the window`);
     const next = iterator.next();
     if (!next) break;
     const startLocal = allDay ? next.toString().slice(0, 10) : next.toString().slice(0, 19);
+    // Cheap wall-clock pre-check (UTC offsets are within ±14 h): skip the zone arithmetic for
+    // instances that end a day or more before the window.
+    if (wallMs(startLocal) + duration + DAY_MS < window.start.getTime()) continue;
     const occ = makeOccurrence(startLocal, addWall(startLocal, duration, allDay), zone, allDay, '', false);
     occ.originalStart = allDay ? startLocal : occ.startAt;
     if (Date.parse(occ.startAt) >= window.end.getTime()) break;

@@ -1,0 +1,1 @@
+export function DomainsPage(_props: { contactId?: string }) { return null; }

@@ -1,0 +1,1 @@
+export function SyncHealthPage(_props: { contactId?: string }) { return null; }

@@ -1,0 +1,1 @@
+export function CalendarPage(_props: { contactId?: string }) { return null; }

@@ -1,0 +1,1 @@
+export function ContactPage(_props: { contactId?: string }) { return null; }

@@ -1,0 +1,1 @@
+export function ContactsPage(_props: { contactId?: string }) { return null; }

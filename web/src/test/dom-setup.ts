@@ -1,0 +1,32 @@
+/**
+ * jsdom lacks a few browser APIs Mantine and FullCalendar call (matchMedia, ResizeObserver,
+ * scrollIntoView); minimal stand-ins so components mount. Imported by render.tsx before any component.
+ */
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+if (!window.matchMedia) {
+  window.matchMedia = (query: string): MediaQueryList => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener: () => undefined,
+    removeListener: () => undefined,
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+    dispatchEvent: () => false,
+  });
+}
+
+class NoopResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+if (!('ResizeObserver' in window)) Object.assign(window, { ResizeObserver: NoopResizeObserver });
+if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;
+
+afterEach(() => {
+  cleanup();
+  window.history.replaceState(null, '', '/');
+});

@@ -1,0 +1,1 @@
+export function UnmatchedPage(_props: { contactId?: string }) { return null; }

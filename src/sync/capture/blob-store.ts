@@ -1,0 +1,92 @@
+/**
+ * Where attachment bytes go. The default keeps content-addressed rows in the database (repos.blobs),
+ * which every node of a scale-out sees; the filesystem store is for the embedded mode, where the
+ * data folder already lives on the one machine. Both key by SHA-256 per company, so storing the same
+ * bytes twice (the same attachment captured from two mailboxes, or a retried capture) is a no-op.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '../../store/db';
+import { sha256Hex, type BlobStore } from '../../store/repos/blobs';
+import { isUuid, type Scope } from '../../store/repos/common';
+
+export type { BlobStore } from '../../store/repos/blobs';
+
+/** Attachments above this keep their metadata and a refusedReason, not their bytes. */
+export const defaultMaxAttachmentBytes = 25 * 1024 * 1024;
+
+/** The cross-node default: rows in PostgreSQL (or PGlite in embedded mode). */
+export function databaseBlobStore(db: Pick<Db, 'repos'>): BlobStore {
+  return db.repos.blobs;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Files under `<root>/<companyId>/<aa>/<sha256>`. A blob is written to a temporary name in the same
+ * folder and renamed into place: rename(2) is atomic on one filesystem, so a reader (or a crash)
+ * never sees half a file under its final name.
+ */
+export class FileBlobStore implements BlobStore {
+  constructor(
+    private readonly root: string,
+    private readonly random: (n: number) => Buffer = randomBytes,
+  ) {}
+
+  private pathOf(scope: Scope, sha256: string): string | undefined {
+    const sha = sha256.toLowerCase();
+    // Both parts become path segments: refuse anything that is not exactly a uuid and a hex digest.
+    if (!isUuid(scope.companyId) || !SHA256.test(sha)) return undefined;
+    return join(this.root, scope.companyId.toLowerCase(), sha.slice(0, 2), sha);
+  }
+
+  async put(scope: Scope, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
+    const sha256 = sha256Hex(bytes);
+    const path = this.pathOf(scope, sha256);
+    if (!path) throw new Error('invalid company id for the blob store');
+    if (await this.exists(path)) return { sha256, size: bytes.byteLength };
+    const dir = join(path, '..');
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `.${sha256}.${this.random(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(temp, bytes, { flag: 'wx' });
+      await rename(temp, path);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+    return { sha256, size: bytes.byteLength };
+  }
+
+  async get(scope: Scope, sha256: string): Promise<Uint8Array | undefined> {
+    const path = this.pathOf(scope, sha256);
+    if (!path) return undefined;
+    try {
+      const buf = await readFile(path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async has(scope: Scope, sha256: string): Promise<boolean> {
+    const path = this.pathOf(scope, sha256);
+    return path ? this.exists(path) : false;
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw e;
+    }
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 'ENOENT';
+}

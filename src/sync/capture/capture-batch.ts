@@ -1,0 +1,202 @@
+/**
+ * One batch of the capture folder: skip what the ledger already holds, fetch the rest's raw MIME in
+ * one batched call, parse, match contacts, store activity + ledger row in one transaction, then move
+ * everything stored to Processed in one batched call. A crash between "stored" and "moved" leaves a
+ * ledger row, so the repeat only moves. One bad message never fails its neighbours.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../../domain/clock';
+import { ProviderError, type ProviderErrorKind } from '../../providers/errors';
+import type { CaptureFolders, CapturedRef, ItemResult, MailAbility } from '../../providers/provider';
+import type { Db, Store } from '../../store/db';
+import type { NewActivity } from '../../store/repos/activities';
+import type { Scope } from '../../store/repos/common';
+import type { AttachmentMeta } from '../../store/schema';
+import { parseMessage, type ParsedMessage } from '../mail/parse-message';
+import type { BlobStore } from './blob-store';
+import { capturedActivity, contactsFor, matchableAddresses, refusedReason } from './captured-activity';
+
+export interface BatchContext {
+  db: Db;
+  scope: Scope;
+  accountId: string;
+  mailbox: string;
+  mail: MailAbility;
+  folders: CaptureFolders;
+  blobs: BlobStore;
+  maxAttachmentBytes: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface BatchOutcome {
+  /** Messages now in Processed (stored this run or earlier). */
+  done: number;
+  stored: number;
+  /** Items that failed on their own; they stay in the capture folder for the next run. */
+  errors: number;
+  /** Some failure may succeed on a retry: the page's cursor must not move past it. */
+  retryable: boolean;
+}
+
+/**
+ * Kinds that concern the whole mailbox, not one message: the engine's retry policy must see them
+ * (refresh the token, honour Retry-After, resync after UIDVALIDITY changed, stop the account).
+ */
+const mailboxKinds = new Set<ProviderErrorKind>(['auth_expired', 'auth_revoked', 'consent_required', 'throttled', 'cursor_expired', 'permission', 'unsupported_mailbox']);
+/** Kinds a later attempt may get past; not_found (message moved away) and invalid_input will not. */
+const retryableKinds = new Set<ProviderErrorKind>(['transient']);
+
+interface Prepared {
+  ref: CapturedRef;
+  parsed: ParsedMessage;
+  attachments: AttachmentMeta[];
+}
+
+export class CaptureBatch {
+  private errors = 0;
+  private retryable = false;
+
+  constructor(private readonly c: BatchContext) {}
+
+  async run(refs: CapturedRef[]): Promise<BatchOutcome> {
+    const { db, scope, accountId } = this.c;
+    const ledger = await db.repos.capturedMessages.findMany(
+      scope,
+      accountId,
+      refs.map((r) => r.id),
+    );
+    const known = new Set(ledger.map((l) => l.providerMessageId));
+    const fresh = refs.filter((r) => !known.has(r.id));
+    // Already stored by an earlier run (which died before the move, or whose move failed): only move.
+    const toMove = refs.filter((r) => known.has(r.id));
+    let stored = 0;
+    if (fresh.length > 0) {
+      const fetched = this.succeeded(await this.c.mail.fetchRaw(fresh), 'fetch');
+      const prepared: Prepared[] = [];
+      for (const { ref, value } of fetched) prepared.push(await this.prepare(ref, value));
+      const result = await this.store(prepared);
+      stored = result.created;
+      toMove.push(...result.refs);
+    }
+    let done = 0;
+    if (toMove.length > 0) {
+      const moved = this.succeeded(await this.c.mail.markProcessed(this.c.folders, toMove), 'move');
+      await db.repos.capturedMessages.markProcessed(
+        scope,
+        accountId,
+        moved.map((m) => m.ref.id),
+        this.c.clock.now(),
+      );
+      done = moved.length;
+    }
+    return { done, stored, errors: this.errors, retryable: this.retryable };
+  }
+
+  /** Keeps the items that worked; counts the others, or throws what concerns the whole mailbox. */
+  private succeeded<T>(results: ItemResult<T>[], what: string): { ref: CapturedRef; value: T }[] {
+    const ok: { ref: CapturedRef; value: T }[] = [];
+    for (const r of results) {
+      if (r.ok) {
+        ok.push({ ref: r.ref, value: r.value });
+        continue;
+      }
+      if (mailboxKinds.has(r.error.kind)) throw r.error;
+      this.errors++;
+      if (retryableKinds.has(r.error.kind)) this.retryable = true;
+      this.c.logger.warn({ ref: r.ref.id, kind: r.error.kind, code: r.error.code }, `capture: ${what} failed for one message`);
+    }
+    return ok;
+  }
+
+  private async prepare(ref: CapturedRef, raw: Uint8Array): Promise<Prepared> {
+    const { blobs, scope, maxAttachmentBytes } = this.c;
+    const parsed = await parseMessage(raw, { maxAttachmentBytes });
+    const attachments: AttachmentMeta[] = [];
+    for (const a of parsed.attachments) {
+      const meta: AttachmentMeta = { name: a.filename, contentType: a.contentType, size: a.size };
+      if (a.content) meta.sha256 = (await blobs.put(scope, a.content)).sha256;
+      else meta.refusedReason = refusedReason(a.size, maxAttachmentBytes);
+      attachments.push(meta);
+    }
+    // Whatever the parser could not make sense of, the original bytes are kept: nothing is lost.
+    if (parsed.problems.length > 0) {
+      const original: AttachmentMeta = { name: 'original-message.eml', contentType: 'message/rfc822', size: raw.byteLength };
+      if (raw.byteLength <= maxAttachmentBytes) original.sha256 = (await blobs.put(scope, raw)).sha256;
+      else original.refusedReason = refusedReason(raw.byteLength, maxAttachmentBytes);
+      attachments.push(original);
+    }
+    return { ref, parsed, attachments };
+  }
+
+  /** Activities and ledger rows of the batch in one transaction; on failure, message by message. */
+  private async store(prepared: Prepared[]): Promise<{ created: number; refs: CapturedRef[] }> {
+    if (prepared.length === 0) return { created: 0, refs: [] };
+    const { db, scope } = this.c;
+    const addresses = new Set(prepared.flatMap((p) => matchableAddresses(p.parsed)));
+    const matches = new Map<string, string[]>();
+    for (const m of await db.repos.contacts.matchAddresses(scope, [...addresses])) {
+      const key = m.email.toLowerCase();
+      matches.set(key, [...(matches.get(key) ?? []), m.contactId]);
+    }
+    const rows = prepared.map((p) => ({ ref: p.ref, parsed: p.parsed, activity: this.activityOf(p, matches) }));
+    try {
+      const created = await db.transaction(async (tx) => {
+        let n = 0;
+        for (const row of rows) n += await this.storeOne(tx, row);
+        return n;
+      });
+      return { created, refs: rows.map((r) => r.ref) };
+    } catch (e) {
+      this.c.logger.warn({ err: e }, 'capture: batch store failed; storing message by message');
+    }
+    let created = 0;
+    const refs: CapturedRef[] = [];
+    for (const row of rows) {
+      try {
+        created += await db.transaction((tx) => this.storeOne(tx, row));
+        refs.push(row.ref);
+      } catch (e) {
+        // Not stored, so it must not be moved either: it stays in the capture folder for the next run.
+        this.errors++;
+        this.retryable = true;
+        this.c.logger.error({ err: e, ref: row.ref.id }, 'capture: could not store a message');
+      }
+    }
+    return { created, refs };
+  }
+
+  private activityOf(p: Prepared, matches: ReadonlyMap<string, readonly string[]>): NewActivity {
+    const fallback = p.ref.receivedAt ? new Date(p.ref.receivedAt) : this.c.clock.now();
+    return capturedActivity({
+      parsed: p.parsed,
+      mailbox: this.c.mailbox,
+      accountId: this.c.accountId,
+      contactIds: contactsFor(matchableAddresses(p.parsed), matches),
+      attachments: p.attachments,
+      fallbackDate: Number.isNaN(fallback.getTime()) ? this.c.clock.now() : fallback,
+    });
+  }
+
+  /** Returns 1 when a new activity was made, 0 when the Message-ID was already captured in the company. */
+  private async storeOne(tx: Store, row: { ref: CapturedRef; parsed: ParsedMessage; activity: NewActivity }): Promise<number> {
+    const { scope, accountId } = this.c;
+    const { activity, created } = await tx.repos.activities.create(scope, row.activity);
+    // The same message captured earlier from another mailbox matched nobody; now it does.
+    if (!created && activity.status === 'unmatched' && row.activity.contactIds.length > 0) await tx.repos.activities.setStatus(scope, activity.id, 'filed');
+    await tx.repos.capturedMessages.record(scope, {
+      accountId,
+      providerMessageId: row.ref.id,
+      rfcMessageId: row.parsed.messageId,
+      activityId: activity.id,
+      now: this.c.clock.now(),
+    });
+    return created ? 1 : 0;
+  }
+}
+
+/** A feature run needs the provider's mail ability; a provider without one cannot capture. */
+export function requireMail(mail: MailAbility | undefined, provider: string): MailAbility {
+  if (!mail) throw new ProviderError('permanent', `${provider}: this provider has no mail ability`, { code: 'no_mail_ability' });
+  return mail;
+}

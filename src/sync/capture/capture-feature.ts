@@ -1,0 +1,87 @@
+/**
+ * The capture feature: the capture folder is the queue. Each run makes sure the folders exist, lists
+ * the folder page by page and hands each batch to CaptureBatch (fetch → parse → store with ledger →
+ * move). Exactly-once in effect: the ledger dedupes on (account, provider id), the activity's dedupe
+ * key on the RFC Message-ID within the company, and a repeat after a crash anywhere only moves.
+ * A provider cursor (IMAP: UIDVALIDITY) is stored only after the page it covers is committed.
+ */
+import type { ConnectedAccount } from '../../store/repos/accounts';
+import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
+import { databaseBlobStore, defaultMaxAttachmentBytes, type BlobStore } from './blob-store';
+import { CaptureBatch, requireMail } from './capture-batch';
+
+export interface CaptureFeatureOptions {
+  /** Attachment bytes; default the database (works across nodes). Embedded mode may pass a FileBlobStore. */
+  blobs?: BlobStore;
+  /** Attachments above this keep metadata only (default 25 MB). */
+  maxAttachmentBytes?: number;
+  /** Refs per listing page (default 200). */
+  pageSize?: number;
+  /** Refs per fetch / store / move round (default 50). */
+  batchSize?: number;
+  /** Upper bound of one run; the rest waits for the next run (default 5,000). */
+  maxMessagesPerRun?: number;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature {
+  const pageSize = options.pageSize ?? 200;
+  const batchSize = options.batchSize ?? 50;
+  const maxMessages = options.maxMessagesPerRun ?? 5_000;
+  const maxAttachmentBytes = options.maxAttachmentBytes ?? defaultMaxAttachmentBytes;
+
+  return {
+    name: 'capture',
+    enabled: (account: ConnectedAccount) => account.syncEmail && account.syncCaptureFolder && !account.disconnectedAt,
+
+    async run(ctx: FeatureContext): Promise<FeatureOutcome> {
+      const { account, db, scope, clock } = ctx;
+      const mail = requireMail(ctx.provider.mail, ctx.provider.kind);
+      const folders = await mail.ensureCaptureFolders({ capture: account.captureFolderName, processed: account.processedFolderName });
+      if (folders.captureId !== account.captureFolderId || folders.processedId !== account.processedFolderId) {
+        await db.repos.accounts.update(scope, account.id, { captureFolderId: folders.captureId, processedFolderId: folders.processedId }, clock.now());
+        Object.assign(account, { captureFolderId: folders.captureId, processedFolderId: folders.processedId });
+      }
+      const batchContext = {
+        db,
+        scope,
+        accountId: account.id,
+        mailbox: account.mailboxAddress,
+        mail,
+        folders,
+        blobs: options.blobs ?? databaseBlobStore(db),
+        maxAttachmentBytes,
+        clock,
+        logger: ctx.logger,
+      };
+
+      // After cursor_expired (IMAP: UIDVALIDITY changed) the engine asks for a run from no cursor;
+      // every message is listed again and the Message-ID dedupe absorbs what was already stored.
+      const cursor = ctx.fullResync ? null : await db.repos.syncState.getCursor(scope, account.id, 'capture');
+      let pageToken: string | undefined;
+      let seen = 0;
+      const outcome: FeatureOutcome = { items: 0, errors: 0 };
+      do {
+        const page = await mail.listCaptured(folders, { pageSize, ...(pageToken ? { pageToken } : {}), ...(cursor ? { cursor } : {}) });
+        let retryable = false;
+        for (const batch of chunks(page.refs, batchSize)) {
+          const result = await new CaptureBatch(batchContext).run(batch);
+          outcome.items += result.done;
+          outcome.errors += result.errors;
+          retryable ||= result.retryable;
+        }
+        // Only once the page's activities are committed, and only if nothing in it waits for a retry.
+        if (page.cursor && !retryable) await db.repos.syncState.setCursor(scope, account.id, 'capture', page.cursor, clock.now());
+        seen += page.refs.length;
+        pageToken = page.nextPageToken;
+      } while (pageToken && seen < maxMessages);
+      if (outcome.items > 0 || outcome.errors > 0) ctx.logger.info({ items: outcome.items, errors: outcome.errors }, 'capture run');
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Wiring for the capture and send tests: a real Dovecot + SMTP sink, a fresh store, accounts with
+ * sealed credentials, and the lead's engine classes (AccountSync, OutboxWorker) driven by hand on a
+ * FakeClock — no pg-boss, no sleeping.
+ */
+import { ImapFlow } from 'imapflow';
+import { pino } from 'pino';
+import { FakeClock } from '../../src/domain/clock';
+import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
+import { messageIdsIn } from '../../src/providers/imap/imap-test-harness';
+import type { ProviderFactory } from '../../src/providers/provider';
+import type { Db } from '../../src/store/db';
+import type { ConnectedAccount } from '../../src/store/repos/accounts';
+import { vaultFromKeys, type Vault } from '../../src/store/vault';
+import { AccountSync } from '../../src/sync/account-sync';
+import { CredentialService, sealCredentials } from '../../src/sync/credentials';
+import type { SyncFeature } from '../../src/sync/feature';
+import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
+import { OutboxWorker, type OutboxHandler } from '../../src/sync/outbox-worker';
+import { ProviderAccess } from '../../src/sync/provider-access';
+import { defaultRetryPolicyConfig, type RetryPolicyConfig } from '../../src/sync/retry-policy';
+import { startDovecot, type DovecotServer, type ServerUser } from '../support/servers/dovecot';
+import { startSmtpSink, type SmtpSink } from '../support/servers/smtp-sink';
+
+export const silent = pino({ level: 'silent' });
+
+export interface MailServers {
+  dovecot: DovecotServer;
+  smtp: SmtpSink;
+  /** One mailbox per test, so tests never see each other's mail. */
+  takeUser(): ServerUser & { address: string };
+  stop(): Promise<void>;
+}
+
+export async function startMailServers(userCount: number): Promise<MailServers> {
+  const users = Array.from({ length: userCount }, (_, i) => ({ user: `user${i + 1}`, password: `pw-${i + 1}` }));
+  const [dovecot, smtp] = await Promise.all([startDovecot({ users }), startSmtpSink({ users })]);
+  let next = 0;
+  return {
+    dovecot,
+    smtp,
+    takeUser() {
+      const u = users[next++];
+      if (!u) throw new Error('no Dovecot user left: raise userCount');
+      return { ...u, address: `${u.user}@tandem.test` };
+    },
+    stop: async () => {
+      await Promise.all([dovecot.stop(), smtp.stop()]);
+    },
+  };
+}
+
+export const testVault = (): Vault => vaultFromKeys('11'.repeat(32));
+
+/** An IMAP account of `user` on the test servers, credentials sealed as the connect flow would. */
+export async function connectImapAccount(
+  db: Db,
+  vault: Vault,
+  scope: { companyId: string },
+  userId: string,
+  servers: MailServers,
+  user: ServerUser & { address: string },
+  now: Date,
+): Promise<ConnectedAccount> {
+  const account = await db.repos.accounts.create(scope, {
+    userId,
+    provider: 'imap',
+    mailboxAddress: user.address,
+    endpoints: {
+      imap: { host: servers.dovecot.host, port: servers.dovecot.port, secure: false },
+      smtp: { host: servers.smtp.host, port: servers.smtp.port, secure: false },
+    },
+    now,
+  });
+  const sealed = sealCredentials(vault, account.id, { kind: 'password', username: user.user, password: user.password });
+  await db.repos.accounts.setCredentials(scope, account.id, sealed, now);
+  return { ...account, credentialsSecret: sealed };
+}
+
+export interface TestEngine {
+  clock: FakeClock;
+  accountSync: AccountSync;
+  outbox: OutboxWorker;
+  /** Runs one sync of the account, as a pg-boss job would. */
+  sync(account: ConnectedAccount): ReturnType<AccountSync['run']>;
+}
+
+export function testEngine(
+  db: Db,
+  vault: Vault,
+  options: { features?: SyncFeature[]; handlers?: OutboxHandler[]; factory?: ProviderFactory; retry?: Partial<RetryPolicyConfig>; clock?: FakeClock } = {},
+): TestEngine {
+  const clock = options.clock ?? new FakeClock('2026-11-02T09:00:00Z');
+  const retry: RetryPolicyConfig = { ...defaultRetryPolicyConfig, random: () => 0.5, ...options.retry };
+  const providers = new ProviderAccess({
+    factories: { imap: options.factory ?? imapProviderFactory },
+    endpoints: {},
+    oauthClients: {},
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    logger: silent,
+    limiter: new MailboxLimiter(() => 4),
+  });
+  const credentials = new CredentialService({ db, vault, clock, oauthFor: () => undefined });
+  const accountSync = new AccountSync({
+    db,
+    clock,
+    logger: silent,
+    credentials,
+    providers,
+    features: options.features ?? [],
+    retry,
+    scheduleAt: async () => undefined,
+  });
+  const outbox = new OutboxWorker({ db, clock, logger: silent, credentials, providers, handlers: options.handlers ?? [], retry });
+  return {
+    clock,
+    accountSync,
+    outbox,
+    sync: (account) => accountSync.run({ accountId: account.id, companyId: account.companyId, reason: 'test' }),
+  };
+}
+
+/** The user's own mail client on the test Dovecot. */
+export async function mailClient(servers: MailServers, user: ServerUser): Promise<ImapFlow & { drop(folder: string, raw: Uint8Array): Promise<void>; ids(folder: string): Promise<string[]> }> {
+  const client = new ImapFlow({ host: servers.dovecot.host, port: servers.dovecot.port, secure: false, auth: { user: user.user, pass: user.password }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  return Object.assign(client, {
+    async drop(folder: string, raw: Uint8Array) {
+      if (!(await client.list()).some((m) => m.path === folder)) await client.mailboxCreate(folder);
+      await client.append(folder, Buffer.from(raw));
+    },
+    ids: (folder: string) => messageIdsIn(client, folder),
+  });
+}
+
+let seq = 0;
+
+/** A small RFC 822 message; `id` makes its Message-ID. */
+export function rawMessage(o: { id?: string; from: string; to: string; cc?: string; replyTo?: string; subject?: string; body?: string; html?: string }): Uint8Array {
+  const id = o.id ?? `m${++seq}-${Date.now()}@test.example`;
+  const head = [
+    `From: ${o.from}`,
+    `To: ${o.to}`,
+    ...(o.cc ? [`Cc: ${o.cc}`] : []),
+    ...(o.replyTo ? [`Reply-To: ${o.replyTo}`] : []),
+    `Subject: ${o.subject ?? 'Hello'}`,
+    'Date: Mon, 02 Nov 2026 08:00:00 +0000',
+    `Message-ID: <${id}>`,
+    'MIME-Version: 1.0',
+  ];
+  const body = o.html
+    ? ['Content-Type: text/html; charset=utf-8', '', o.html]
+    : ['Content-Type: text/plain; charset=utf-8', '', o.body ?? 'Hi there.'];
+  return new TextEncoder().encode([...head, ...body, ''].join('\r\n'));
+}

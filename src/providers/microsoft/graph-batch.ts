@@ -1,0 +1,77 @@
+/**
+ * JSON batching (json-batching docs): at most 20 requests per POST /$batch, answered per item in any
+ * order; the outer status is 200 even when items fail, and each item is throttled on its own (an inner
+ * 429 with its own Retry-After). Non-JSON item bodies (a message's $value) come back base64-encoded.
+ * A failure of the batch call itself (401, reset) throws: it concerns every item alike.
+ */
+import { z } from 'zod';
+import { ProviderError } from '../errors';
+import { immutableIdPreference, type GraphClient } from './graph-client';
+import { graphErrorCodes, mapGraphError } from './map-graph-error';
+
+export const maxBatchSize = 20;
+
+export interface BatchItemRequest {
+  method: string;
+  /** Relative URL, e.g. "/me/messages/{id}/$value". */
+  url: string;
+  body?: unknown;
+}
+
+export type BatchItemOutcome = { ok: true; status: number; headers: Record<string, string>; body: unknown } | { ok: false; error: ProviderError };
+
+const batchAnswer = z.object({
+  responses: z.array(
+    z.object({
+      id: z.union([z.string(), z.number()]).transform(String),
+      status: z.number(),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+    }),
+  ),
+});
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+async function runChunk(client: GraphClient, chunk: BatchItemRequest[]): Promise<BatchItemOutcome[]> {
+  const requests = chunk.map((item, i) => ({
+    id: String(i + 1),
+    method: item.method,
+    url: item.url,
+    headers: { prefer: immutableIdPreference, ...(item.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(item.body !== undefined ? { body: item.body } : {}),
+  }));
+  // Reads and moves are safe to repeat, so a lost answer to the batch itself is not ambiguous.
+  const res = await client.send({ method: 'POST', path: '/$batch', json: { requests }, idempotent: true });
+  const parsed = batchAnswer.safeParse(res.body);
+  if (!parsed.success) throw new ProviderError('transient', 'Graph $batch answer was not understood', { code: 'bad_batch_answer', status: res.status });
+  const byId = new Map(parsed.data.responses.map((r) => [r.id, r]));
+  return requests.map((r): BatchItemOutcome => {
+    const answer = byId.get(r.id);
+    if (!answer) return { ok: false, error: new ProviderError('transient', 'Graph $batch left an item unanswered', { code: 'missing_batch_item' }) };
+    const headers = answer.headers ?? {};
+    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, headers, body: answer.body };
+    return {
+      ok: false,
+      error: mapGraphError({ status: answer.status, ...graphErrorCodes(answer.body), retryAfter: header(headers, 'retry-after'), now: client.clock.now() }),
+    };
+  });
+}
+
+/** Runs any number of requests as sequential batches of 20; outcomes in request order. */
+export async function runBatch(client: GraphClient, items: BatchItemRequest[]): Promise<BatchItemOutcome[]> {
+  const out: BatchItemOutcome[] = [];
+  for (let i = 0; i < items.length; i += maxBatchSize) out.push(...(await runChunk(client, items.slice(i, i + maxBatchSize))));
+  return out;
+}
+
+/** Bytes of a $value item body: base64 text for binary content, or a JSON value we re-serialise. */
+export function batchBodyBytes(outcome: { headers: Record<string, string>; body: unknown }): Uint8Array {
+  const type = header(outcome.headers, 'content-type') ?? '';
+  if (typeof outcome.body === 'string' && !/json/i.test(type)) return new Uint8Array(Buffer.from(outcome.body, 'base64'));
+  if (typeof outcome.body === 'string') return new TextEncoder().encode(outcome.body);
+  return new TextEncoder().encode(JSON.stringify(outcome.body ?? ''));
+}

@@ -1,0 +1,131 @@
+/**
+ * Calendar through Graph. Changes come from calendarView delta (delta-query-events docs): a round of
+ * pages linked by @odata.nextLink ending in an @odata.deltaLink; the stored cursor is that link. The
+ * window is baked into the token, so a new window means a new initial sync. Delta returns singles,
+ * occurrences and exceptions but never series masters, so each master is read once (GET
+ * /me/events/{id}) for its pattern. An evicted token answers 410 → cursor_expired.
+ */
+import { ProviderError } from '../errors';
+import type { CalendarAbility, CalendarChanges, CalendarWindow, EventInput, ProviderEvent } from '../provider';
+import { odataString, type GraphClient } from './graph-client';
+import { tandemPropertyExpand, tandemPropertyId, toGraphEventBody, toProviderEvent, type GraphEvent } from './event-mapping';
+
+/** Ask for UTC so instants are exact; the local zone comes from originalStartTimeZone. */
+const utcPreference = 'outlook.timezone="UTC"';
+const textBodyPreference = 'outlook.body-content-type="text"';
+
+export interface GraphCalendarOptions {
+  /** Delta page size (Prefer odata.maxpagesize). */
+  pageSize?: number;
+}
+
+interface DeltaPage {
+  value?: GraphEvent[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
+const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
+
+export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOptions = {}): CalendarAbility {
+  const pageSize = options.pageSize ?? 50;
+  const prefer = [utcPreference, textBodyPreference];
+  /** Series masters read during this provider's life (a job): one GET per master. */
+  const masters = new Map<string, ProviderEvent | null>();
+
+  async function master(id: string): Promise<ProviderEvent | null> {
+    if (masters.has(id)) return masters.get(id) ?? null;
+    try {
+      const body = (await graph.get(eventPath(id), { $expand: tandemPropertyExpand }, prefer)) as GraphEvent;
+      const mapped = toProviderEvent(body);
+      masters.set(id, mapped);
+      return mapped;
+    } catch (e) {
+      // The series went away between the delta page and this read: its instances say so too.
+      if (e instanceof ProviderError && e.kind === 'not_found') {
+        masters.set(id, null);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  async function write(method: 'POST' | 'PATCH', path: string, body: Record<string, unknown>, input: EventInput, etag?: string): Promise<ProviderEvent> {
+    const res = await graph.send({
+      method,
+      path,
+      json: body,
+      prefer,
+      ...(etag ? { headers: { 'if-match': etag } } : {}),
+      // A create carries a transactionId, so Graph drops a retried duplicate: safe to repeat.
+      idempotent: true,
+    });
+    const event = toProviderEvent(res.body as GraphEvent, input.start.timeZone);
+    return { ...event, tandemId: input.tandemId };
+  }
+
+  return {
+    async fetchChanges(cursor: string | null, window: CalendarWindow): Promise<CalendarChanges> {
+      const headers = [...prefer, `odata.maxpagesize=${pageSize}`];
+      const body = (
+        cursor
+          ? await graph.get(cursor, undefined, headers)
+          : await graph.get('/me/calendarView/delta', { startDateTime: window.start.toISOString(), endDateTime: window.end.toISOString() }, headers)
+      ) as DeltaPage;
+      const upserts: ProviderEvent[] = [];
+      const deletions: string[] = [];
+      const seriesIds = new Set<string>();
+      for (const e of body.value ?? []) {
+        if (!e.id) continue;
+        if (e['@removed']) {
+          deletions.push(e.id);
+          continue;
+        }
+        const event = toProviderEvent(e);
+        upserts.push(event);
+        if (event.seriesMasterId) seriesIds.add(event.seriesMasterId);
+      }
+      for (const id of seriesIds) {
+        const m = await master(id);
+        if (m && !upserts.some((u) => u.providerId === m.providerId)) upserts.push(m);
+      }
+      const next = body['@odata.nextLink'] ?? body['@odata.deltaLink'];
+      if (!next) throw new ProviderError('transient', 'Graph delta page without next or delta link', { code: 'no_delta_link' });
+      return { upserts, deletions, nextCursor: next, fullSync: cursor === null, more: body['@odata.nextLink'] !== undefined };
+    },
+
+    async createEvent(input: EventInput): Promise<ProviderEvent> {
+      // transactionId (event docs) lets Graph drop a retried POST after a lost answer.
+      return write('POST', '/me/events', { ...toGraphEventBody(input), transactionId: `tandem-${input.tandemId}` }, input);
+    },
+
+    async updateEvent(providerId: string, etag: string, input: EventInput): Promise<ProviderEvent> {
+      // If-Match with the etag: a stale one is 412 → conflict.
+      return write('PATCH', eventPath(providerId), toGraphEventBody(input), input, etag);
+    },
+
+    async deleteEvent(providerId: string, etag?: string): Promise<void> {
+      try {
+        await graph.send({ method: 'DELETE', path: eventPath(providerId), ...(etag ? { headers: { 'if-match': etag } } : {}) });
+      } catch (e) {
+        // Already gone is what we wanted.
+        if (e instanceof ProviderError && e.kind === 'not_found') return;
+        throw e;
+      }
+    },
+
+    async findByTandemId(tandemId: string): Promise<ProviderEvent | null> {
+      const body = (await graph.get(
+        '/me/events',
+        {
+          $filter: `singleValueExtendedProperties/any(ep: ep/id eq ${odataString(tandemPropertyId)} and ep/value eq ${odataString(tandemId)})`,
+          $expand: tandemPropertyExpand,
+          $top: '1',
+        },
+        prefer,
+      )) as { value?: GraphEvent[] };
+      const hit = body.value?.[0];
+      return hit ? toProviderEvent(hit) : null;
+    },
+  };
+}

@@ -43,6 +43,7 @@ export function SignInPage() {
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
               error={error?.field('password')}
+              aria-invalid={error?.field('password') ? true : undefined}
             />
             <Button type="submit" loading={signIn.isPending}>
               Sign in

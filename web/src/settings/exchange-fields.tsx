@@ -26,7 +26,16 @@ export function ExchangeFields({ value, onChange, error }: { value: ExchangeInpu
           onChange={set('username')}
           error={error?.field('exchange.username')}
         />
-        <PasswordInput label="Password" required autoComplete="current-password" value={value.password} onChange={set('password')} error={error?.field('exchange.password')} />
+        <PasswordInput
+          label="Password"
+          required
+          autoComplete="current-password"
+          value={value.password}
+          onChange={set('password')}
+          error={error?.field('exchange.password')}
+          // Mantine's PasswordInput marks errors with data-invalid only; screen readers need aria-invalid.
+          aria-invalid={error?.field('exchange.password') ? true : undefined}
+        />
         <TextInput
           label="EWS URL (optional)"
           description="Leave empty to find it with Autodiscover, e.g. https://mail.example.com/EWS/Exchange.asmx"

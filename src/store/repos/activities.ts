@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
-import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Page, type Scope } from './common';
+import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Keyset, type Page, type Scope } from './common';
 import { RecordsRepo, type RegardingType } from './records';
 
 type ActivityRow = typeof activities.$inferSelect;
@@ -88,19 +88,7 @@ export class ActivitiesRepo {
   /** The Activities tab: newest first, keyset-paged (stable while new activities arrive). */
   async listForContact(scope: Scope, contactId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Activity>> {
     const limit = clampLimit(options.limit, 25, 200);
-    const after = options.cursor ? decodeKeyset(options.cursor) : undefined;
-    const rows = await this.orm
-      .select({ activity: activities })
-      .from(activityContacts)
-      .innerJoin(activities, and(eq(activities.companyId, activityContacts.companyId), eq(activities.id, activityContacts.activityId)))
-      .where(
-        and(
-          scoped(activityContacts.companyId, scope, activityContacts.contactId, contactId),
-          after ? sql`(${activityContacts.occurredAt}, ${activityContacts.activityId}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
-        ),
-      )
-      .orderBy(desc(activityContacts.occurredAt), desc(activityContacts.activityId))
-      .limit(limit + 1);
+    const rows = await activitiesTabQuery(this.orm, scope, contactId, limit + 1, options.cursor ? decodeKeyset(options.cursor) : undefined);
     return this.page(
       scope,
       rows.map((r) => r.activity),
@@ -201,6 +189,26 @@ export class ActivitiesRepo {
     );
     return rows.map((r) => toActivity(r, (byActivity.get(r.id) ?? []).sort()));
   }
+}
+
+/**
+ * The Activities-tab query, exported so its plan can be checked (tools/explain-activities-tab.ts):
+ * the row comparison on (occurred_at, activity_id) matches the index order, so each page is a range
+ * scan of activity_contacts_tab_idx however deep it is.
+ */
+export function activitiesTabQuery(orm: Orm, scope: Scope, contactId: string, limit: number, after?: Keyset) {
+  return orm
+    .select({ activity: activities })
+    .from(activityContacts)
+    .innerJoin(activities, and(eq(activities.companyId, activityContacts.companyId), eq(activities.id, activityContacts.activityId)))
+    .where(
+      and(
+        scoped(activityContacts.companyId, scope, activityContacts.contactId, contactId),
+        after ? sql`(${activityContacts.occurredAt}, ${activityContacts.activityId}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(activityContacts.occurredAt), desc(activityContacts.activityId))
+    .limit(limit);
 }
 
 async function findByDedupe(orm: Orm, scope: Scope, dedupeKey: string): Promise<ActivityRow | undefined> {

@@ -41,7 +41,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameter.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 1_048_576,
-    disableRequestLogging: false,
     trustProxy: true,
   });
   await app.register(cookie);

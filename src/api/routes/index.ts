@@ -1,0 +1,36 @@
+/** All API routes, in one list for the app and the OpenAPI document. */
+import type { ProviderAccess } from '../../sync/provider-access';
+import type { SyncEngine } from '../../sync/engine';
+import type { Vault } from '../../store/vault';
+import type { SessionLookup } from '../app';
+import type { RouteDeps } from '../deps';
+import type { RouteDef } from '../route';
+import { activityRoutes } from './activities';
+import { appointmentRoutes } from './appointments';
+import { authRoutes, sessionLookup } from './auth';
+import { contactRoutes } from './contacts';
+import { peopleRoutes } from './people';
+import { recordRoutes } from './records';
+
+export interface RouteServices {
+  engine: Pick<SyncEngine, 'wakeOutbox' | 'syncNow'>;
+  vault: Vault;
+  providers: ProviderAccess;
+}
+
+export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes: RouteDef[]; sessions: SessionLookup } {
+  const wakeOutbox = () => services.engine.wakeOutbox();
+  // Each sign-in to Tandem renews the user's mailbox connections for another 90 days.
+  const renewConnections = async (caller: { companyId: string; userId: string }, now: Date) => {
+    await deps.db.repos.accounts.renewForUser({ companyId: caller.companyId }, caller.userId, now);
+  };
+  const routes = [
+    ...authRoutes(deps, [renewConnections]),
+    ...contactRoutes(deps),
+    ...recordRoutes(deps),
+    ...activityRoutes(deps),
+    ...appointmentRoutes({ ...deps, wakeOutbox }),
+    ...peopleRoutes(deps),
+  ];
+  return { routes, sessions: sessionLookup(deps) };
+}

@@ -1,0 +1,10 @@
+/**
+ * Every provider kind maps to its adapter here. Adapters register as they land; a kind without one
+ * is refused at connect time with a clear error (ProviderAccess.factory).
+ */
+import type { ProviderFactory, ProviderKind } from './provider';
+import { imapProviderFactory } from './imap/imap-provider';
+
+export const providerFactories: Partial<Record<ProviderKind, ProviderFactory>> = {
+  imap: imapProviderFactory,
+};

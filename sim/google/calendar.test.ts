@@ -133,6 +133,22 @@ describe('Calendar simulator', () => {
     expect(raw.data.items?.find((e) => e.id === id)?.recurrence).toHaveLength(2);
   });
 
+  it('syncs expanded series incrementally: a changed instance alone, a deleted series as cancelled', async () => {
+    const master = sim.handle.createProviderEvent(ava, timed('Daily standup', '2026-11-02T08:00:00', '2026-11-02T08:15:00', { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }));
+    const full = await listAll({ singleEvents: true });
+    expect(full.items.map((e) => e.id)).toEqual([`${master.id}_20261102T070000Z`, `${master.id}_20261103T070000Z`, `${master.id}_20261104T070000Z`]);
+    sim.handle.updateProviderEvent(ava, `${master.id}_20261103T070000Z`, { summary: 'Standup (short)' });
+    const delta = await listAll({ singleEvents: true, syncToken: full.syncToken });
+    expect(delta.items.map((e) => [e.id, e.summary])).toEqual([[`${master.id}_20261103T070000Z`, 'Standup (short)']]);
+    sim.handle.deleteProviderEvent(ava, master.id ?? '');
+    const gone = await listAll({ singleEvents: true, syncToken: delta.syncToken });
+    expect(gone.items.map((e) => [e.id, e.status]).sort()).toEqual([
+      [master.id, 'cancelled'],
+      [`${master.id}_20261103T070000Z`, 'cancelled'],
+    ]);
+    expect((await listAll({ singleEvents: true })).items).toEqual([]);
+  });
+
   it('filters on private extended properties and the time window', async () => {
     sim.handle.createProviderEvent(ava, timed('Made in Google', '2026-11-04T09:00:00', '2026-11-04T10:00:00'));
     await c.calendar.events.insert({ calendarId: 'primary', requestBody: timed('From Tandem', '2026-11-04T11:00:00', '2026-11-04T12:00:00', { extendedProperties: { private: { tandemId: 'a-7' } } }) });

@@ -7,8 +7,9 @@
  */
 import { ProviderError } from '../errors';
 import type { CalendarAbility, CalendarChanges, CalendarWindow, EventInput, ProviderEvent } from '../provider';
+import { runBatch } from './graph-batch';
 import { odataString, type GraphClient } from './graph-client';
-import { tandemPropertyExpand, tandemPropertyId, toGraphEventBody, toProviderEvent, type GraphEvent } from './event-mapping';
+import { tandemIdOf, tandemPropertyExpand, tandemPropertyId, toGraphEventBody, toProviderEvent, type GraphEvent } from './event-mapping';
 
 /** Ask for UTC so instants are exact; the local zone comes from originalStartTimeZone. */
 const utcPreference = 'outlook.timezone="UTC"';
@@ -50,6 +51,30 @@ export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOp
     }
   }
 
+  /**
+   * calendarView delta refuses $expand (delta-query-events docs), so our extended property is read
+   * for the changed events in $batch (20 per request). Occurrences carry their master's properties
+   * and masters are read with $expand already. A failed read fails the page: an event reported
+   * without its tandemId would look user-made and be imported twice.
+   */
+  async function attachTandemIds(events: ProviderEvent[]): Promise<void> {
+    const need = events.filter((e) => e.kind === 'single' || e.kind === 'exception');
+    const outcomes = await runBatch(
+      graph,
+      need.map((e) => ({ method: 'GET', url: `${eventPath(e.providerId)}?$select=id&$expand=${encodeURIComponent(tandemPropertyExpand)}` })),
+    );
+    need.forEach((event, i) => {
+      const o = outcomes[i];
+      if (!o) return;
+      if (!o.ok) {
+        if (o.error.kind === 'not_found') return;
+        throw o.error;
+      }
+      const tandemId = tandemIdOf(o.body as GraphEvent);
+      if (tandemId) event.tandemId = tandemId;
+    });
+  }
+
   async function write(method: 'POST' | 'PATCH', path: string, body: Record<string, unknown>, input: EventInput, etag?: string): Promise<ProviderEvent> {
     const res = await graph.send({
       method,
@@ -85,6 +110,7 @@ export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOp
         upserts.push(event);
         if (event.seriesMasterId) seriesIds.add(event.seriesMasterId);
       }
+      await attachTandemIds(upserts);
       for (const id of seriesIds) {
         const m = await master(id);
         if (m && !upserts.some((u) => u.providerId === m.providerId)) upserts.push(m);

@@ -3,13 +3,14 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { EventAttendee, Sensitivity } from '../../providers/provider';
 import { connectedAccounts } from './accounts';
-import { companyIdColumn, userIdColumn } from './auth';
+import { companyIdColumn, userIdColumn, users } from './auth';
 import { createdAt, idColumn, oneOf, tstz } from './columns';
 
 export const appointmentOrigins = ['crm', 'provider'] as const;
 export type AppointmentOrigin = (typeof appointmentOrigins)[number];
 export const appointmentKinds = ['single', 'series_master', 'occurrence', 'exception'] as const;
 export type AppointmentKind = (typeof appointmentKinds)[number];
+export const showAsValues = ['free', 'busy', 'tentative', 'oof', 'workingElsewhere'] as const;
 export const sensitivities = ['normal', 'personal', 'private', 'confidential'] as const satisfies readonly Sensitivity[];
 
 export const appointments = pgTable(
@@ -18,6 +19,8 @@ export const appointments = pgTable(
     id: idColumn(),
     companyId: companyIdColumn(),
     ownerUserId: userIdColumn('owner_user_id'),
+    /** Who made it in Tandem (crm origin): the creator may edit it even on a colleague's calendar. */
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     subject: text('subject').notNull().default(''),
     body: text('body'),
     location: text('location'),
@@ -42,6 +45,8 @@ export const appointments = pgTable(
     exdates: jsonb('exdates').$type<string[]>().notNull().default([]),
     originalStart: tstz('original_start'),
     sensitivity: text('sensitivity', { enum: sensitivities }).notNull().default('normal'),
+    /** Free / busy as the provider states it; a free item stays free in a colleague's busy view. */
+    showAs: text('show_as', { enum: showAsValues }),
     cancelled: boolean('cancelled').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
@@ -55,6 +60,7 @@ export const appointments = pgTable(
     oneOf('appointments_origin_ck', t.origin, appointmentOrigins),
     oneOf('appointments_kind_ck', t.kind, appointmentKinds),
     oneOf('appointments_sensitivity_ck', t.sensitivity, sensitivities),
+    oneOf('appointments_show_as_ck', t.showAs, showAsValues),
   ],
 );
 

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
-import { ProviderError, type ProviderErrorKind } from '../../providers/errors';
+import type { ProviderErrorKind } from '../../providers/errors';
 import type { CaptureFolders, CapturedRef, ItemResult, MailAbility } from '../../providers/provider';
 import type { Db, Store } from '../../store/db';
 import type { NewActivity } from '../../store/repos/activities';
@@ -193,10 +193,4 @@ export class CaptureBatch {
     });
     return created ? 1 : 0;
   }
-}
-
-/** A feature run needs the provider's mail ability; a provider without one cannot capture. */
-export function requireMail(mail: MailAbility | undefined, provider: string): MailAbility {
-  if (!mail) throw new ProviderError('permanent', `${provider}: this provider has no mail ability`, { code: 'no_mail_ability' });
-  return mail;
 }

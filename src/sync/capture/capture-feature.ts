@@ -8,7 +8,8 @@
 import type { ConnectedAccount } from '../../store/repos/accounts';
 import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
 import { databaseBlobStore, defaultMaxAttachmentBytes, type BlobStore } from './blob-store';
-import { CaptureBatch, requireMail } from './capture-batch';
+import { CaptureBatch } from './capture-batch';
+import { requireMail } from './require-mail';
 
 export interface CaptureFeatureOptions {
   /** Attachment bytes; default the database (works across nodes). Embedded mode may pass a FileBlobStore. */
@@ -41,7 +42,7 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
 
     async run(ctx: FeatureContext): Promise<FeatureOutcome> {
       const { account, db, scope, clock } = ctx;
-      const mail = requireMail(ctx.provider.mail, ctx.provider.kind);
+      const mail = requireMail(ctx.provider);
       const folders = await mail.ensureCaptureFolders({ capture: account.captureFolderName, processed: account.processedFolderName });
       if (folders.captureId !== account.captureFolderId || folders.processedId !== account.processedFolderId) {
         await db.repos.accounts.update(scope, account.id, { captureFolderId: folders.captureId, processedFolderId: folders.processedId }, clock.now());

@@ -1,0 +1,64 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestCompany, createTestDb, testDrivers } from '../../../test/support/test-db';
+import { databaseBlobStore, FileBlobStore, type BlobStore } from './blob-store';
+
+const companyA = { companyId: '0a0a0a0a-0000-4000-8000-000000000001' };
+const companyB = { companyId: '0b0b0b0b-0000-4000-8000-000000000002' };
+const bytes = new TextEncoder().encode('quote.pdf bytes');
+const sha = 'c5c9c0f6e1b3c7f4f4d7a6f1f1b1b8e2c6a1c0b0c4b3f8e9a7d6c5b4a3f2e1d0';
+
+function contract(name: string, open: () => Promise<{ store: BlobStore; a: { companyId: string }; b: { companyId: string }; close(): Promise<void> }>) {
+  describe(name, () => {
+    it('stores bytes under their sha256, once, and only for the company that stored them', async () => {
+      const { store, a, b, close } = await open();
+      try {
+        const first = await store.put(a, bytes);
+        expect(first).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: bytes.byteLength });
+        expect(await store.put(a, bytes)).toEqual(first);
+        expect(Buffer.from((await store.get(a, first.sha256)) ?? [])).toEqual(Buffer.from(bytes));
+        expect(await store.get(a, first.sha256.toUpperCase())).toBeDefined();
+        expect(await store.has(a, first.sha256)).toBe(true);
+        expect(await store.get(b, first.sha256)).toBeUndefined();
+        expect(await store.has(b, first.sha256)).toBe(false);
+        expect(await store.get(a, sha)).toBeUndefined();
+      } finally {
+        await close();
+      }
+    });
+  });
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+contract('FileBlobStore', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-blob-test-'));
+  dirs.push(dir);
+  return { store: new FileBlobStore(dir), a: companyA, b: companyB, close: async () => undefined };
+});
+
+for (const driver of testDrivers()) {
+  contract(`databaseBlobStore (${driver})`, async () => {
+    const t = await createTestDb(driver);
+    const a = (await createTestCompany(t.db)).scope;
+    const b = (await createTestCompany(t.db)).scope;
+    return { store: databaseBlobStore(t.db), a, b, close: t.cleanup };
+  });
+}
+
+describe('FileBlobStore files', () => {
+  it('leaves only the final file (no temporary names) and refuses path-like keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-blob-test-'));
+    dirs.push(dir);
+    const store = new FileBlobStore(dir);
+    const { sha256 } = await store.put(companyA, bytes);
+    expect(readdirSync(join(dir, companyA.companyId, sha256.slice(0, 2)))).toEqual([sha256]);
+    expect(await store.get(companyA, '../../etc/passwd')).toBeUndefined();
+    await expect(store.put({ companyId: '../x' }, bytes)).rejects.toThrow(/invalid company id/);
+  });
+});

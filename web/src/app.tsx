@@ -14,13 +14,15 @@ import { ErrorAlert } from './ui/errors';
 export interface AppProps {
   /** Injected in tests; the browser's fetch otherwise. */
   fetch?: FetchLike;
+  /** 'test' turns off Mantine's transitions and portals so component tests see the final state at once. */
+  mantineEnv?: 'default' | 'test';
 }
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 }
 
-export function AppProviders({ fetch, children }: AppProps & { children: ReactNode }) {
+export function AppProviders({ fetch, mantineEnv, children }: AppProps & { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient);
   const [client] = useState(() =>
     createApiClient({
@@ -30,7 +32,7 @@ export function AppProviders({ fetch, children }: AppProps & { children: ReactNo
     }),
   );
   return (
-    <MantineProvider>
+    <MantineProvider env={mantineEnv ?? 'default'}>
       <QueryClientProvider client={queryClient}>
         <ApiProvider client={client}>{children}</ApiProvider>
       </QueryClientProvider>

@@ -12,7 +12,7 @@ function signedOutApp(signIn: Parameters<ReturnType<typeof fakeApi>['on']>[1]) {
     'POST /api/session': signIn,
     'GET /api/contacts': () => ({ items: [] }),
   });
-  render(<App fetch={api.fetch} />);
+  render(<App fetch={api.fetch} mantineEnv="test" />);
   return api;
 }
 

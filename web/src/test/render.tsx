@@ -10,7 +10,7 @@ import { me } from './fixtures';
 export function renderWithApi(ui: ReactElement, routes: Record<string, FakeHandler> = {}): RenderResult & { api: FakeApi } {
   const api = fakeApi({ 'GET /api/me': () => me, ...routes });
   const result = render(
-    <AppProviders fetch={api.fetch}>
+    <AppProviders fetch={api.fetch} mantineEnv="test">
       <SignedIn>{ui}</SignedIn>
     </AppProviders>,
   );

@@ -10,7 +10,7 @@ import { signIn, simDefaultApp, startMicrosoftSim, type MicrosoftSimHandle } fro
 import type { SimServer } from '../../../sim/common/sim-server';
 import { FakeClock } from '../../domain/clock';
 import type { ContractHarness, ProviderSideEvent, ProviderSideSeries } from '../contract/contract-harness';
-import type { OAuthCredentials, Provider, ProviderEndpoints } from '../provider';
+import type { FetchLike, OAuthCredentials, Provider, ProviderEndpoints } from '../provider';
 import { createMicrosoftOAuth, type MicrosoftOAuth } from './microsoft-oauth';
 import { createMicrosoftProvider, type MicrosoftProviderOptions } from './microsoft-provider';
 
@@ -26,10 +26,16 @@ export interface MicrosoftTestEnv {
   close(): Promise<void>;
 }
 
-export async function startMicrosoftTestEnv(mailboxes: { address: string; type: 'user' | 'shared' | 'group' }[] = [{ address: testMailbox, type: 'user' }]): Promise<MicrosoftTestEnv> {
+export interface TestEnvOptions {
+  mailboxes?: { address: string; type: 'user' | 'shared' | 'group' }[];
+  /** Where the simulator delivers change notifications (the webhook under test). */
+  notificationFetch?: FetchLike;
+}
+
+export async function startMicrosoftTestEnv(options: TestEnvOptions = {}): Promise<MicrosoftTestEnv> {
   const clock = new FakeClock('2026-11-02T09:00:00Z');
-  const sim = await startMicrosoftSim({ clock, seed: 11 });
-  for (const m of mailboxes) sim.handle.addMailbox({ address: m.address, type: m.type, password: testPassword, displayName: m.address.split('@')[0] });
+  const sim = await startMicrosoftSim({ clock, seed: 11, ...(options.notificationFetch ? { notificationFetch: options.notificationFetch } : {}) });
+  for (const m of options.mailboxes ?? [{ address: testMailbox, type: 'user' as const }]) sim.handle.addMailbox({ address: m.address, type: m.type, password: testPassword, displayName: m.address.split('@')[0] });
   const endpoints: ProviderEndpoints = { graphBaseUrl: `${sim.url}/v1.0`, microsoftAuthorityHost: sim.url };
   const fetchImpl = (input: string | URL, init?: RequestInit) => fetch(input, init);
   const oauth = createMicrosoftOAuth({ clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret }, endpoints, { fetch: fetchImpl, clock });

@@ -1,0 +1,110 @@
+/**
+ * Pull side of the calendar: the provider's changes over the sync window, applied page by page.
+ * Each page's writes and the cursor covering them commit in one transaction (cursors move only after
+ * their data); a full sync (no cursor, an expired one, a moved window) ends by removing what the
+ * provider no longer lists, so it converges without duplicates. The decisions are reconcile.ts's.
+ */
+import { syncWindow, defaultSyncWindow, type SyncWindowConfig } from '../../domain/sync-window';
+import { ProviderError } from '../../providers/errors';
+import type { CalendarAbility, CalendarWindow, Provider } from '../../providers/provider';
+import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
+import { decodeCalendarCursor, encodeCalendarCursor, resumeFrom } from './calendar-cursor';
+import { CalendarStore } from './calendar-store';
+import { planPage, planSweep, type CalendarOp } from './reconcile';
+
+export interface CalendarFeatureOptions {
+  window?: SyncWindowConfig;
+  /**
+   * Whether an upserted series master comes with all its instances in the window, so stored
+   * instances it did not repeat are gone. True for CalDAV (one resource holds the series; the
+   * contract suite found vanished instances are not reported as deletions); Graph, Google and EWS
+   * report removed instances themselves.
+   */
+  completeSeries?: (provider: Provider) => boolean;
+  /** How far around now to look for a Tandem event that left the window (days each way). */
+  lookupDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function calendarOf(provider: Provider): CalendarAbility {
+  if (!provider.calendar) throw new ProviderError('permanent', `${provider.kind} account has no calendar`, { code: 'no_calendar' });
+  return provider.calendar;
+}
+
+export function lookupWindow(now: Date, days: number): CalendarWindow {
+  return { start: new Date(now.getTime() - days * DAY_MS), end: new Date(now.getTime() + days * DAY_MS) };
+}
+
+/**
+ * A Tandem event listed as deleted may only have left the window (moved far ahead, or the window
+ * moved): ask the provider before cancelling; if it is there, take its new state instead.
+ */
+async function verifyCancels(ops: CalendarOp[], calendar: CalendarAbility, window: CalendarWindow): Promise<CalendarOp[]> {
+  if (!calendar.findByTandemId) return ops;
+  const find = calendar.findByTandemId.bind(calendar);
+  return Promise.all(
+    ops.map(async (op): Promise<CalendarOp> => {
+      if (op.op !== 'cancel' || !op.verify) return op;
+      const found = await find(op.appointmentId, window);
+      if (!found || found.cancelled) return { ...op, verify: false };
+      return { op: 'link', appointmentId: op.appointmentId, version: op.version, event: found, content: true };
+    }),
+  );
+}
+
+export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeature {
+  const windowConfig = options.window ?? defaultSyncWindow;
+  const completeSeries = options.completeSeries ?? ((p: Provider) => p.kind === 'imap');
+  const lookupDays = options.lookupDays ?? 400;
+
+  return {
+    name: 'calendar',
+    enabled: (account) => account.syncCalendar && account.disconnectedAt === null,
+
+    async run(ctx: FeatureContext): Promise<FeatureOutcome> {
+      const { account, scope, db, clock } = ctx;
+      const calendar = calendarOf(ctx.provider);
+      const store = new CalendarStore({ companyId: scope.companyId, accountId: account.id, ownerUserId: account.userId });
+      const window = syncWindow(clock.now(), windowConfig);
+      const stored = decodeCalendarCursor(await db.repos.syncState.getCursor(scope, account.id, 'calendar'));
+      let cursor = resumeFrom(stored, window, ctx.fullResync);
+      let full = cursor === null;
+      const seen = new Set<string>();
+      const outcome: FeatureOutcome = { items: 0, errors: 0 };
+      const planOptions = { window, completeSeries: completeSeries(ctx.provider) };
+
+      for (;;) {
+        const changes = await calendar.fetchChanges(cursor, window);
+        if (changes.fullSync && !full) {
+          // The provider started over on its own: this page opens a full round.
+          full = true;
+          seen.clear();
+        }
+        for (const e of changes.upserts) seen.add(e.providerId);
+        const last = !changes.more;
+        const state = await store.pageState(db.orm, changes);
+        let ops = planPage(changes, state, planOptions);
+        if (full && last) {
+          const rows = await store.allRows(db.orm);
+          const pending = await store.pendingAppointmentIds(
+            db.orm,
+            rows.filter((r) => r.origin === 'crm').map((r) => r.id),
+          );
+          ops = [...ops, ...planSweep(rows, seen, { pending }, window, ops)];
+        }
+        ops = await verifyCancels(ops, calendar, lookupWindow(clock.now(), lookupDays));
+        const nextCursor = encodeCalendarCursor({ window, round: full && !last ? 'full' : 'delta', cursor: changes.nextCursor });
+        const applied = await db.transaction(async (tx) => {
+          const result = await store.apply(tx, ops, state, clock.now());
+          await tx.repos.syncState.setCursor(scope, account.id, 'calendar', nextCursor, clock.now());
+          return result;
+        });
+        outcome.items += applied.written + applied.cancelled + applied.deleted;
+        ctx.logger.debug({ ...applied, full, more: changes.more }, 'calendar page applied');
+        if (last) return outcome;
+        cursor = changes.nextCursor;
+      }
+    },
+  };
+}

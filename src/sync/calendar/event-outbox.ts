@@ -1,0 +1,217 @@
+/**
+ * Push side of the calendar: outbox handlers for create_event / update_event / delete_event rows
+ * (written by the appointment API in the same transaction as the CRM change). Creates carry the
+ * appointment id as tandemId, so an ambiguous create is found again instead of repeated; updates
+ * carry the last seen etag as a precondition, and a conflict is settled here — the provider's
+ * version wins, the user's attempted change goes to the appointment's history — so the row counts
+ * as delivered rather than retried. A row older than the appointment's current version is
+ * superseded by a later row and does nothing.
+ */
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { resolveConflict } from '../../domain/appointments';
+import { isProviderError } from '../../providers/errors';
+import type { CalendarAbility, Provider, ProviderEvent } from '../../providers/provider';
+import type { Appointment } from '../../store/repos/appointments';
+import type { OutboxRow } from '../../store/repos/outbox';
+import type { OutboxContext, OutboxHandler } from '../outbox-worker';
+import { calendarOf, lookupWindow } from './calendar-feature';
+import { CalendarStore } from './calendar-store';
+import { attemptedChange, editableValues, eventColumns, eventInputOf } from './event-fields';
+
+const payloadSchema = z.object({
+  appointmentId: z.string(),
+  version: z.number().int(),
+  providerId: z.string().nullish(),
+  etag: z.string().nullish(),
+});
+type Payload = z.infer<typeof payloadSchema>;
+
+export interface EventOutboxOptions {
+  /** How far around now findByTandemId looks (days each way). */
+  lookupDays?: number;
+}
+
+/** Who attempted a change: the appointment's creator when the store records one, else its owner. */
+function actorOf(a: Appointment & { createdByUserId?: string | null }): string {
+  return a.createdByUserId ?? a.ownerUserId;
+}
+
+const isKind = (e: unknown, kind: string): boolean => isProviderError(e) && e.kind === kind;
+
+class EventPusher {
+  constructor(private readonly lookupDays: number) {}
+
+  payload(row: OutboxRow): Payload {
+    return payloadSchema.parse(row.payload);
+  }
+
+  private window(ctx: OutboxContext) {
+    return lookupWindow(ctx.clock.now(), this.lookupDays);
+  }
+
+  /** The appointment this row should push, or undefined when a later row (or a delete) owns it now. */
+  async current(row: OutboxRow, ctx: OutboxContext): Promise<Appointment | undefined> {
+    const p = this.payload(row);
+    const appt = await ctx.db.repos.appointments.get(ctx.scope, p.appointmentId);
+    if (!appt || appt.origin !== 'crm' || appt.version > p.version || appt.cancelled) {
+      ctx.logger.debug({ appointmentId: p.appointmentId, version: p.version, current: appt?.version }, 'calendar row superseded');
+      return undefined;
+    }
+    return appt;
+  }
+
+  async recordRef(appt: Appointment, event: ProviderEvent, ctx: OutboxContext, calendar: CalendarAbility): Promise<void> {
+    if (!ctx.account) return;
+    const stillThere = await ctx.db.repos.appointments.get(ctx.scope, appt.id);
+    if (!stillThere || stillThere.cancelled) {
+      // Deleted in Tandem while the create was in flight, and the delete found nothing to delete.
+      await this.deleteQuietly(calendar, event.providerId, ctx.logger);
+      if (stillThere) await ctx.db.repos.appointments.setProviderRef(ctx.scope, appt.id, { accountId: ctx.account.id, providerId: event.providerId, etag: event.etag }, ctx.clock.now());
+      return;
+    }
+    await ctx.db.repos.appointments.setProviderRef(
+      ctx.scope,
+      appt.id,
+      { accountId: ctx.account.id, providerId: event.providerId, etag: event.etag, icalUid: event.iCalUid ?? null },
+      ctx.clock.now(),
+    );
+  }
+
+  private async deleteQuietly(calendar: CalendarAbility, providerId: string, logger: Logger): Promise<void> {
+    try {
+      await calendar.deleteEvent(providerId);
+    } catch (e) {
+      if (!isKind(e, 'not_found')) throw e;
+      logger.debug({ providerId }, 'event already gone');
+    }
+  }
+
+  async push(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<void> {
+    const calendar = calendarOf(requireProvider(provider));
+    const appt = await this.current(row, ctx);
+    if (!appt) return;
+    const input = eventInputOf(appt);
+    if (!appt.providerId) {
+      await this.recordRef(appt, await calendar.createEvent(input), ctx, calendar);
+      return;
+    }
+    try {
+      await this.recordRef(appt, await calendar.updateEvent(appt.providerId, appt.etag ?? '', input), ctx, calendar);
+    } catch (e) {
+      if (isKind(e, 'conflict')) await this.providerWins(appt, calendar, ctx);
+      else if (isKind(e, 'not_found')) await this.goneAtProvider(appt, ctx);
+      else throw e;
+    }
+  }
+
+  /**
+   * The event changed at the provider after the user's change was queued (If-Match failed). The
+   * provider's version is stored as it is; what the user typed is kept in the history, which the
+   * appointment view shows, so nothing is lost silently.
+   */
+  private async providerWins(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    const fresh = calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null;
+    if (calendar.findByTandemId && (!fresh || fresh.cancelled)) return this.goneAtProvider(appt, ctx);
+    const now = ctx.clock.now();
+    const change = fresh ? attemptedChange(editableValues(appt), editableValues(eventColumns(fresh))) : editableValues(appt);
+    const store = storeFor(appt, ctx);
+    await ctx.db.transaction(async (tx) => {
+      // Our own earlier write, answered too late to be recorded, conflicts with nothing the user typed.
+      if (Object.keys(change).length > 0) {
+        const { history } = resolveConflict(
+          { appointmentId: appt.id, actorUserId: actorOf(appt), change, ...(appt.etag ? { baseEtag: appt.etag } : {}) },
+          { etag: fresh?.etag ?? '' },
+          now,
+        );
+        await tx.repos.appointments.addHistory(ctx.scope, {
+          appointmentId: appt.id,
+          at: now,
+          actor: history.actorUserId,
+          what: history.what,
+          change: { attempted: history.attemptedChange, providerEtag: history.providerEtag, notice: conflictNotice },
+        });
+      }
+      if (fresh) await store.link(tx.orm, { appointmentId: appt.id, version: appt.version, event: fresh, content: true }, now);
+      else await store.forgetEtag(tx.orm, appt.id, now);
+    });
+  }
+
+  /** Deleted at the provider while the user changed it in Tandem: cancelled, the change kept in history. */
+  async goneAtProvider(appt: Appointment, ctx: OutboxContext): Promise<void> {
+    const now = ctx.clock.now();
+    const store = storeFor(appt, ctx);
+    await ctx.db.transaction((tx) => store.cancel(tx, { appointmentId: appt.id, version: appt.version, providerId: appt.providerId ?? '' }, now, editableValues(appt)));
+  }
+
+  async remove(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<void> {
+    const calendar = calendarOf(requireProvider(provider));
+    const p = this.payload(row);
+    const appt = await ctx.db.repos.appointments.get(ctx.scope, p.appointmentId);
+    let providerId = appt?.providerId ?? p.providerId ?? null;
+    if (!providerId && calendar.findByTandemId) providerId = (await calendar.findByTandemId(p.appointmentId, this.window(ctx)))?.providerId ?? null;
+    // Unconditional (no If-Match): the user deleted the appointment in Tandem, and an edit made at
+    // the provider meanwhile does not make them want it back.
+    if (providerId) await this.deleteQuietly(calendar, providerId, ctx.logger);
+    if (appt?.cancelled) await ctx.db.repos.appointments.delete(ctx.scope, appt.id);
+  }
+
+  async createdEarlier(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<boolean> {
+    const appt = await this.current(row, ctx);
+    if (!appt || appt.providerId) return true;
+    const calendar = calendarOf(requireProvider(provider));
+    const found = calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null;
+    if (!found) return false;
+    await this.recordRef(appt, found, ctx, calendar);
+    return true;
+  }
+
+  async dead(row: OutboxRow, reason: string, ctx: OutboxContext): Promise<void> {
+    const p = payloadSchema.safeParse(row.payload);
+    if (!p.success || !(await ctx.db.repos.appointments.get(ctx.scope, p.data.appointmentId))) return;
+    await ctx.db.repos.appointments.addHistory(ctx.scope, {
+      appointmentId: p.data.appointmentId,
+      at: ctx.clock.now(),
+      actor: 'sync',
+      what: 'push_failed',
+      change: { kind: row.kind, version: p.data.version, reason },
+    });
+  }
+}
+
+const conflictNotice = 'This appointment was changed in the calendar at the same time. The calendar version was kept; your change is shown here.';
+
+function storeFor(appt: Appointment, ctx: OutboxContext): CalendarStore {
+  return new CalendarStore({ companyId: ctx.scope.companyId, accountId: ctx.account?.id ?? appt.accountId ?? '', ownerUserId: appt.ownerUserId });
+}
+
+function requireProvider(provider: Provider | undefined): Provider {
+  if (!provider) throw new Error('calendar outbox rows need the account provider');
+  return provider;
+}
+
+export function eventOutboxHandlers(options: EventOutboxOptions = {}): OutboxHandler[] {
+  const pusher = new EventPusher(options.lookupDays ?? 400);
+  const onDead = (row: OutboxRow, reason: string, ctx: OutboxContext) => pusher.dead(row, reason, ctx);
+  return [
+    {
+      kind: 'create_event',
+      needsProvider: true,
+      alreadyDone: (row, provider, ctx) => pusher.createdEarlier(row, provider, ctx),
+      deliver: (row, provider, ctx) => pusher.push(row, provider, ctx),
+      onDead,
+    },
+    {
+      kind: 'update_event',
+      needsProvider: true,
+      deliver: (row, provider, ctx) => pusher.push(row, provider, ctx),
+      onDead,
+    },
+    {
+      kind: 'delete_event',
+      needsProvider: true,
+      deliver: (row, provider, ctx) => pusher.remove(row, provider, ctx),
+      onDead,
+    },
+  ];
+}

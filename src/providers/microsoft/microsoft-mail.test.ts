@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testMessage } from '../contract/contract-fixtures';
+import { isProviderError, type ProviderError } from '../errors';
+import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
+import { connect, providerFor, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from './microsoft-test-harness';
+
+let env: MicrosoftTestEnv;
+let creds: OAuthCredentials;
+let mail: MailAbility;
+let folders: CaptureFolders;
+
+beforeAll(async () => {
+  env = await startMicrosoftTestEnv({
+    mailboxes: [
+      { address: testMailbox, type: 'user' },
+      { address: 'shared@contoso.example', type: 'shared' },
+      { address: 'sales@contoso.example', type: 'group' },
+    ],
+  });
+  creds = await connect(env);
+  const provider = providerFor(env, creds);
+  if (!provider.mail) throw new Error('no mail ability');
+  mail = provider.mail;
+  folders = await mail.ensureCaptureFolders({ capture: 'Tandem', processed: 'Processed' });
+});
+afterAll(() => env.close());
+beforeEach(() => {
+  env.sim.handle.faults.clear();
+});
+
+async function failure(p: Promise<unknown>): Promise<ProviderError> {
+  const outcome = await p.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e,
+  );
+  if (!isProviderError(outcome)) throw outcome;
+  return outcome;
+}
+
+/** Graph HTTP requests of the mailbox; batch items are counted separately by the simulator. */
+const httpRequests = () => env.sim.handle.counters.count(testMailbox) - env.sim.handle.counters.count(testMailbox, 'batch.item');
+
+describe('identity', () => {
+  it.each([
+    [testMailbox, 'user'],
+    ['shared@contoso.example', 'shared'],
+    ['sales@contoso.example', 'group'],
+  ])('%s is a %s mailbox', async (address, type) => {
+    const id = await providerFor(env, await connect(env, address), address).identity();
+    expect(id).toMatchObject({ address, type });
+    expect(id.providerUserId).not.toBe('');
+  });
+
+  it('a stale access token is auth_expired', async () => {
+    const e = await failure(providerFor(env, { ...creds, accessToken: 'EwBsim-not-a-token' }).identity());
+    expect([e.kind, e.status, e.code]).toEqual(['auth_expired', 401, 'InvalidAuthenticationToken']);
+  });
+});
+
+describe('capture', () => {
+  it('captures 100 messages at ≤ 0.15 Graph requests per message', async () => {
+    const placed = Array.from({ length: 100 }, () => testMessage('bulk'));
+    for (const m of placed) await env.sim.handle.placeMessage(testMailbox, 'Tandem', m.raw);
+    env.sim.handle.counters.reset();
+    const seen = new Set<string>();
+    // The capture pipeline's loop: list the head of the folder, fetch, (store), move; until empty.
+    for (;;) {
+      const page = await mail.listCaptured(folders, { pageSize: 60 });
+      if (page.refs.length === 0) break;
+      const raw = await mail.fetchRaw(page.refs);
+      expect(raw.every((r) => r.ok)).toBe(true);
+      const moved = await mail.markProcessed(folders, page.refs);
+      expect(moved.every((r) => r.ok)).toBe(true);
+      for (const r of page.refs) seen.add(r.messageId ?? '');
+    }
+    expect(seen.size).toBe(100);
+    const perMessage = httpRequests() / 100;
+    // 2 pages + 1 empty listing, 3 + 2 batches of $value and of moves: 13 requests.
+    expect(perMessage).toBeLessThanOrEqual(0.15);
+    expect(httpRequests()).toBe(13);
+  });
+
+  it('one missing message is a not_found item; its neighbours are fetched', async () => {
+    const m = testMessage('neighbour');
+    const id = await env.sim.handle.placeMessage(testMailbox, 'Tandem', m.raw);
+    const results = await mail.fetchRaw([{ id }, { id: 'AAkALgAAAmissing00000000000000=' }]);
+    expect(results[0]?.ok && Buffer.from(results[0].value).equals(Buffer.from(m.raw))).toBe(true);
+    expect(results[1]?.ok === false && results[1].error.kind).toBe('not_found');
+    await mail.markProcessed(folders, [{ id }]);
+  });
+
+  it('a throttled batch item is reported throttled with its Retry-After; the others succeed', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('throttle').raw));
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'batch.item move', nth: 2, retryAfterSeconds: 7 });
+    const results = await mail.markProcessed(folders, ids.map((id) => ({ id })));
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    const second = results[1];
+    expect(second?.ok === false && [second.error.kind, second.error.retryAfterMs]).toEqual(['throttled', 7000]);
+    // Retried later, the move succeeds.
+    expect((await mail.markProcessed(folders, [{ id: ids[1] ?? '' }]))[0]?.ok).toBe(true);
+  });
+
+  it('a throttled listing is throttled; a 503 transient with Retry-After', async () => {
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.list', times: 1, retryAfterSeconds: 4 });
+    const e = await failure(mail.listCaptured(folders, { pageSize: 10 }));
+    expect([e.kind, e.retryAfterMs, e.code]).toEqual(['throttled', 4000, 'ApplicationThrottled']);
+    env.sim.handle.faults.add({ kind: 'unavailable', match: 'messages.list', times: 1, retryAfterSeconds: 2 });
+    const u = await failure(mail.listCaptured(folders, { pageSize: 10 }));
+    expect([u.kind, u.retryAfterMs]).toEqual(['transient', 2000]);
+  });
+});
+
+describe('send', () => {
+  it('keeps our Message-ID, delivers Bcc recipients and lands once in Sent Items', async () => {
+    const m = testMessage('bcc', { from: testMailbox, to: 'carol@client.test' });
+    await mail.send({ mime: m.raw, messageId: m.messageId, recipients: ['carol@client.test', 'shared@contoso.example'] });
+    expect(env.sim.handle.sentItems(testMailbox).filter((s) => s.internetMessageId === m.messageId)).toHaveLength(1);
+    // The Bcc recipient (a simulated mailbox) received it.
+    expect(env.sim.handle.listFolderMessages('shared@contoso.example', 'inbox').map((s) => s.internetMessageId)).toContain(m.messageId);
+  });
+
+  it('a connection dropped after Graph accepted sendMail is an ambiguous failure, and findSent then finds the message', async () => {
+    const m = testMessage('dropped', { from: testMailbox, to: 'carol@client.test' });
+    env.sim.handle.faults.add({ kind: 'drop_after_accept', match: 'sendMail', times: 1 });
+    const e = await failure(mail.send({ mime: m.raw, messageId: m.messageId, recipients: ['carol@client.test'] }));
+    expect([e.kind, e.ambiguous]).toEqual(['transient', true]);
+    expect(await mail.findSent(m.messageId)).toEqual({ providerId: expect.any(String) });
+    expect(env.sim.handle.sentItems(testMailbox).filter((s) => s.internetMessageId === m.messageId)).toHaveLength(1);
+  });
+
+  it('a reset before sendMail ran is not ambiguous for reads, and bad MIME is invalid_input', async () => {
+    env.sim.handle.faults.add({ kind: 'reset', match: 'messages.list', times: 1 });
+    const e = await failure(mail.findSent('<x@tandem.test>'));
+    expect([e.kind, e.ambiguous]).toEqual(['transient', false]);
+    const bad = await failure(mail.send({ mime: new TextEncoder().encode('no headers at all'), messageId: '<bad@tandem.test>', recipients: [] }));
+    expect(bad.kind).toBe('invalid_input');
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Request fragments every EWS operation shares: property paths, folder and item ids, shapes and
+ * restrictions, written in the element order types.xsd prescribes (Exchange validates order).
+ */
+import { el, tx } from './ews-xml';
+
+export type DistinguishedFolder = 'msgfolderroot' | 'inbox' | 'sentitems' | 'calendar' | 'deleteditems';
+
+/** Tandem's id on events it made: a named string property in PublicStrings (MAPI named property). */
+export const tandemIdProperty = { DistinguishedPropertySetId: 'PublicStrings', PropertyName: 'TandemId', PropertyType: 'String' } as const;
+
+export function fieldUri(uri: string): string {
+  return el('t:FieldURI', { FieldURI: uri });
+}
+
+export function tandemIdUri(): string {
+  return el('t:ExtendedFieldURI', tandemIdProperty);
+}
+
+/** A distinguished folder name, or a FolderId for anything else. */
+export function folderIdXml(folder: DistinguishedFolder | { id: string }): string {
+  return typeof folder === 'string' ? el('t:DistinguishedFolderId', { Id: folder }) : el('t:FolderId', { Id: folder.id });
+}
+
+export function itemIdsXml(ids: string[]): string[] {
+  return ids.map((id) => el('t:ItemId', { Id: id }));
+}
+
+export function itemShape(base: 'IdOnly' | 'Default' | 'AllProperties', props: string[] = [], bodyType?: 'Text' | 'HTML'): string {
+  return el('m:ItemShape', null, tx('t:BaseShape', base), bodyType && tx('t:BodyType', bodyType), props.length > 0 && el('t:AdditionalProperties', null, props));
+}
+
+export function constantRestriction(op: 'IsEqualTo' | 'IsGreaterThanOrEqualTo' | 'IsLessThan', field: string, value: string): string {
+  return el(`t:${op}`, null, field, el('t:FieldURIOrConstant', null, el('t:Constant', { Value: value })));
+}

@@ -66,3 +66,26 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
+
+/** Socket-level codes that prove a request never left this host (safe to resend even a send). */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+function failureCode(e: unknown, depth = 0): string | undefined {
+  if (typeof e !== 'object' || e === null || depth > 5) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const name = (e as { name?: unknown }).name;
+  // DOMException timeouts / aborts carry their meaning in the name.
+  if (name === 'TimeoutError' || name === 'AbortError') return name;
+  return failureCode((e as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * A request that failed without an HTTP answer (reset, timeout, abort): its socket code, and whether
+ * the error proves the request never left (so even a non-idempotent one may be repeated).
+ */
+export function transportFailure(e: unknown): { code: string; neverSent: boolean } {
+  const code = failureCode(e);
+  const name = typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined;
+  return { code: code ?? name ?? 'network_error', neverSent: code !== undefined && notSentCodes.has(code) };
+}

@@ -70,7 +70,7 @@ export async function startExchangeSim(options: SimOptions = {}): Promise<SimSer
   const store = new ExchangeStore(options.clock ?? systemClock, seededRandom(seed));
   let url = '';
   const handle = new Handle(store, seed, () => url);
-  const server = createEwsServer({ store, faults: handle.faults, counters: handle.counters, baseUrl: () => url });
+  const server = createEwsServer({ store, faults: handle.faults, counters: handle.counters, webmail: handle.webmail, baseUrl: () => url });
   const host = options.host ?? '127.0.0.1';
   const addr = await listen(server, options.port ?? 0, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;

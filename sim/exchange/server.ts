@@ -14,6 +14,8 @@ import { answerEws, readEwsRequest } from './ews-endpoint';
 import type { Mailbox } from './model';
 import { serverBusyFault, soapFault } from './soap';
 import type { ExchangeStore } from './store';
+import { serveWebmail } from '../common/webmail';
+import type { WebmailSource } from '../common/webmail-source';
 
 export const EWS_PATH = '/EWS/Exchange.asmx';
 const MAX_BODY = 64 * 1024 * 1024;
@@ -24,6 +26,8 @@ export interface ServerDeps {
   counters: RequestCounters;
   /** Filled in once the port is known. */
   baseUrl: () => string;
+  /** The shared webmail page (sim/common/webmail.ts), served at /webmail. */
+  webmail?: WebmailSource;
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -66,6 +70,7 @@ function httpFault(res: ServerResponse, kind: string, retryAfterSeconds: number)
 }
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (deps.webmail && (await serveWebmail(deps.webmail, req, res))) return;
   const url = new URL(req.url ?? '/', 'http://sim.local');
   const route = url.pathname.toLowerCase();
   const ewsUrl = `${deps.baseUrl()}${EWS_PATH}`;

@@ -36,6 +36,8 @@ export interface EngineDeps {
   concurrency?: number;
   /** How often this process offers a scheduler tick (one process runs each). */
   tickIntervalMs?: number;
+  /** Job-queue timings (tests shorten them). */
+  queue?: { jobExpirySeconds?: number; superviseIntervalSeconds?: number; pollingIntervalSeconds?: number };
 }
 
 export class SyncEngine {
@@ -49,7 +51,7 @@ export class SyncEngine {
   constructor(private readonly deps: EngineDeps) {
     this.status = deps.status ?? defaultStatusMachineConfig;
     const retry: RetryPolicyConfig = { ...defaultRetryPolicyConfig, random: Math.random, ...deps.retry };
-    this.queue = new JobQueue({ db: deps.db, logger: deps.logger, ...(deps.databaseUrl ? { databaseUrl: deps.databaseUrl } : {}) });
+    this.queue = new JobQueue({ db: deps.db, logger: deps.logger, ...deps.queue, ...(deps.databaseUrl ? { databaseUrl: deps.databaseUrl } : {}) });
     this.accountSync = new AccountSync({
       db: deps.db,
       clock: deps.clock,

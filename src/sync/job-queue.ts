@@ -44,6 +44,11 @@ export interface JobQueueOptions {
   databaseUrl?: string;
   logger: Logger;
   schema?: string;
+  /** How long an active job may run before it counts as lost and another worker repeats it. */
+  jobExpirySeconds?: number;
+  /** How often pg-boss looks for expired jobs (tests shorten it to prove kill -9 recovery). */
+  superviseIntervalSeconds?: number;
+  pollingIntervalSeconds?: number;
 }
 
 export class JobQueue {
@@ -54,18 +59,22 @@ export class JobQueue {
     const { db } = options;
     const schema = options.schema ?? 'pgboss';
     if (db.kind === 'pglite') {
-      this.boss = new PgBoss({ db: fromPglite(db.pglite), schema, useListenNotify: true });
+      this.boss = new PgBoss({ db: fromPglite(db.pglite), schema, useListenNotify: true, ...this.maintenance() });
     } else {
       if (!options.databaseUrl) throw new Error('JobQueue needs the DATABASE_URL of a PostgreSQL store');
-      this.boss = new PgBoss({ connectionString: options.databaseUrl, schema, useListenNotify: true, max: 4 });
+      this.boss = new PgBoss({ connectionString: options.databaseUrl, schema, useListenNotify: true, max: 4, ...this.maintenance() });
     }
     this.boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
+  }
+
+  private maintenance(): { superviseIntervalSeconds?: number } {
+    return this.options.superviseIntervalSeconds ? { superviseIntervalSeconds: this.options.superviseIntervalSeconds } : {};
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
-    const perAccount = { policy: 'stately' as const, expireInSeconds: accountJobExpirySeconds, retryLimit: 3, retryDelay: 5, notify: true, deleteAfterSeconds: 3600 };
+    const perAccount = { policy: 'stately' as const, expireInSeconds: this.options.jobExpirySeconds ?? accountJobExpirySeconds, retryLimit: 3, retryDelay: 5, notify: true, deleteAfterSeconds: 3600 };
     for (const name of [queueNames.sync, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
       await this.boss.createQueue(name, perAccount);
     }
@@ -108,7 +117,7 @@ export class JobQueue {
       {
         batchSize: options.batchSize,
         localConcurrency: options.localConcurrency,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds ?? 2,
         burstWhenBatchFull: options.batchSize > 1,
       },
       async (jobs) => {

@@ -1,0 +1,152 @@
+/**
+ * The account run on a fake clock and a scripted provider, on both drivers: status transitions,
+ * Retry-After honoured through the database, token refresh (ahead of expiry and once on 401),
+ * needs-reconnect without losing cursors, full resync, failure cadence.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../src/providers/errors';
+import { mailboxKey } from '../../src/store/repos/sync-state';
+import { openCredentials } from '../../src/sync/credentials';
+import { testDrivers } from '../support/test-db';
+import { startEngineHarness, type EngineHarness } from './engine-harness';
+
+describe.each(testDrivers())('account sync on %s', (driver) => {
+  let h: EngineHarness;
+  beforeEach(async () => {
+    h = await startEngineHarness(driver);
+  });
+  afterEach(async () => h.close());
+
+  const run = (accountId: string) => h.sync.run({ accountId, companyId: h.companyId, reason: 'test' });
+
+  it('a good run: active, last success, next run in 5 minutes, run recorded', async () => {
+    const a = await h.addAccount('ok@x.example');
+    const result = await run(a.id);
+    expect(result).toEqual({ outcome: 'succeeded', items: 1, errors: 0 });
+    const after = await h.account(a.id);
+    expect(after.status).toBe('active');
+    expect(after.stage).toBeNull();
+    expect(after.lastSuccessAt?.toISOString()).toBe('2026-11-02T09:00:00.000Z');
+    expect(after.nextRunAt?.toISOString()).toBe('2026-11-02T09:05:00.000Z');
+    expect(h.scheduled.at(-1)).toEqual({ accountId: a.id, at: new Date('2026-11-02T09:05:00.000Z') });
+    const runs = await h.db.repos.syncState.listRuns({ companyId: h.companyId }, a.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ items: 1, errors: 0, errorKind: null });
+    expect(runs[0]?.finishedAt).not.toBeNull();
+  });
+
+  it('throttled: waits Retry-After, recorded in the database, and no worker calls the provider before then', async () => {
+    const a = await h.addAccount('busy@x.example');
+    h.state.plan('busy@x.example', new ProviderError('throttled', 'slow down', { status: 429, retryAfterMs: 120_000 }));
+    expect(await run(a.id)).toMatchObject({ outcome: 'failed', kind: 'throttled', action: 'wait' });
+    const throttled = await h.account(a.id);
+    expect(throttled.status).toBe('throttled');
+    expect(throttled.nextRunAt?.toISOString()).toBe('2026-11-02T09:02:00.000Z');
+    const row = await h.db.repos.syncState.getThrottleForSystem(mailboxKey('microsoft', 'busy@x.example'));
+    expect(row?.retryAfterUntil?.toISOString()).toBe('2026-11-02T09:02:00.000Z');
+
+    h.clock.advance(60_000);
+    expect(await run(a.id)).toEqual({ outcome: 'skipped', why: 'throttled' });
+    expect(h.state.callsFor('busy@x.example')).toBe(1);
+
+    h.clock.advance(61_000);
+    expect(await run(a.id)).toMatchObject({ outcome: 'succeeded' });
+    expect((await h.account(a.id)).status).toBe('active');
+    expect(h.state.callsFor('busy@x.example')).toBe(2);
+  });
+
+  it('refreshes an access token that is about to expire before calling the provider, and stores the rotated tokens', async () => {
+    const a = await h.addAccount('soon@x.example', { accessTokenExpiresAt: new Date(h.clock.now().getTime() + 60_000).toISOString() });
+    await run(a.id);
+    expect(h.state.refreshes).toBe(1);
+    expect(h.state.calls.at(-1)?.accessToken).toBe('access-1');
+    const stored = openCredentials(h.vault, await h.account(a.id));
+    expect(stored).toMatchObject({ kind: 'oauth', accessToken: 'access-1', refreshToken: 'refresh-1' });
+    // A fresh token is not refreshed again.
+    await run(a.id);
+    expect(h.state.refreshes).toBe(1);
+  });
+
+  it('auth_expired: refreshes once and retries; a second 401 after refreshing means the grant is dead', async () => {
+    const a = await h.addAccount('expired@x.example');
+    h.state.plan('expired@x.example', new ProviderError('auth_expired', '401', { status: 401 }));
+    expect(await run(a.id)).toMatchObject({ outcome: 'succeeded' });
+    expect(h.state.refreshes).toBe(1);
+    expect(h.state.calls.map((c) => c.accessToken)).toEqual(['access-0', 'access-1']);
+
+    h.state.plan('expired@x.example', new ProviderError('auth_expired', '401'), new ProviderError('auth_expired', '401 again'));
+    expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'needs_reconnect' });
+    const dead = await h.account(a.id);
+    expect(dead.status).toBe('needs_reconnect');
+    expect(dead.nextRunAt).toBeNull();
+  });
+
+  it('a revoked grant stops the account with its reason; cursors stay; later runs do not call the provider', async () => {
+    const a = await h.addAccount('revoked@x.example');
+    const scope = { companyId: h.companyId };
+    await h.db.repos.syncState.setCursor(scope, a.id, 'calendar', 'delta-token-7', h.clock.now());
+    h.state.plan('revoked@x.example', new ProviderError('auth_revoked', 'invalid_grant', { code: 'AADSTS50173' }));
+    await run(a.id);
+    const dead = await h.account(a.id);
+    expect(dead.status).toBe('needs_reconnect');
+    expect(dead.statusReason).toBe('auth_revoked');
+    expect(await run(a.id)).toEqual({ outcome: 'skipped', why: 'stopped' });
+    expect(h.state.callsFor('revoked@x.example')).toBe(1);
+    expect(await h.db.repos.syncState.getCursor(scope, a.id, 'calendar')).toBe('delta-token-7');
+  });
+
+  it('a refresh answered invalid_grant is a dead grant too', async () => {
+    const a = await h.addAccount('norefresh@x.example', { accessTokenExpiresAt: new Date(h.clock.now().getTime() - 1000).toISOString() });
+    h.state.refreshScript.push(new ProviderError('auth_revoked', 'invalid_grant'));
+    await run(a.id);
+    expect((await h.account(a.id)).status).toBe('needs_reconnect');
+    expect(h.state.callsFor('norefresh@x.example')).toBe(0);
+  });
+
+  it('cursor_expired: the same run retries once as a full resync', async () => {
+    const a = await h.addAccount('cursor@x.example');
+    h.state.plan('cursor@x.example', new ProviderError('cursor_expired', 'gone', { status: 410 }));
+    expect(await run(a.id)).toMatchObject({ outcome: 'succeeded' });
+    expect(h.state.calls.map((c) => c.fullResync)).toEqual([false, true]);
+  });
+
+  it('transient: backs off (jittered, capped) and keeps the account active; permanent: failed, retried hourly', async () => {
+    const a = await h.addAccount('flaky@x.example');
+    h.state.plan('flaky@x.example', new ProviderError('transient', '503', { status: 503 }));
+    expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'backoff' });
+    const flaky = await h.account(a.id);
+    expect(flaky.status).toBe('active');
+    const delay = (flaky.nextRunAt?.getTime() ?? 0) - h.clock.now().getTime();
+    expect(delay).toBeGreaterThan(0);
+    expect(delay).toBeLessThanOrEqual(h.retry.maxDelayMs);
+
+    const b = await h.addAccount('broken@x.example');
+    h.state.plan('broken@x.example', new ProviderError('permission', 'scope missing', { status: 403 }));
+    await run(b.id);
+    const broken = await h.account(b.id);
+    expect(broken.status).toBe('failed');
+    expect(broken.statusReason).toBe('permission');
+    expect(broken.nextRunAt?.toISOString()).toBe('2026-11-02T10:00:00.000Z');
+    // A later success clears the failure.
+    h.clock.advance(3600_000);
+    await run(b.id);
+    expect((await h.account(b.id)).status).toBe('active');
+    expect((await h.account(b.id)).statusReason).toBeNull();
+  });
+
+  it('takes over an account left "syncing" by a worker that died', async () => {
+    const a = await h.addAccount('orphan@x.example');
+    await h.db.repos.accounts.update({ companyId: h.companyId }, a.id, { status: 'syncing', stage: 'capture', stageStartedAt: h.clock.now() }, h.clock.now());
+    expect(await run(a.id)).toMatchObject({ outcome: 'succeeded' });
+    expect((await h.account(a.id)).status).toBe('active');
+  });
+
+  it('keeps only the last 50 runs per account', async () => {
+    const a = await h.addAccount('many@x.example');
+    for (let i = 0; i < 53; i++) {
+      await run(a.id);
+      h.clock.advance(1000);
+    }
+    expect(await h.db.repos.syncState.listRuns({ companyId: h.companyId }, a.id, 100)).toHaveLength(50);
+  });
+});

@@ -3,7 +3,8 @@ import { Button, Group, List, NativeSelect, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useSignedIn } from '../auth/signed-in';
 import { ErrorAlert } from '../ui/errors';
-import { useColleagues, useShareChange, useShares } from './sync-api';
+import { useColleagues } from '../api/users';
+import { useShareChange, useShares } from './sync-api';
 
 export function CalendarShares() {
   const me = useSignedIn();

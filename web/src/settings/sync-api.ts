@@ -1,11 +1,10 @@
 /** Queries and mutations of User Settings → Sync and calendar sharing. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
-import { colleaguesSchema, nextStepSchema, sharesSchema, syncSettingsSchema, type CalendarPrivacy, type Provider } from '../api/schemas';
+import { nextStepSchema, sharesSchema, syncSettingsSchema, type CalendarPrivacy, type Provider } from '../api/schemas';
 
 export const syncSettingsKey = ['settings', 'sync'] as const;
 export const sharesKey = ['calendar-shares'] as const;
-export const colleaguesKey = ['users'] as const;
 
 export interface SyncSettingsInput {
   syncEmail: boolean;
@@ -51,11 +50,6 @@ function useAccountAction(path: string) {
 
 export const useDisconnect = () => useAccountAction('/api/settings/sync/disconnect');
 export const useSyncNow = () => useAccountAction('/api/settings/sync/sync-now');
-
-export function useColleagues() {
-  const api = useApi();
-  return useQuery({ queryKey: colleaguesKey, queryFn: async () => (await api.get('/api/users', colleaguesSchema)).items });
-}
 
 export function useShares() {
   const api = useApi();

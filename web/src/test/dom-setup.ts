@@ -1,6 +1,6 @@
 /**
  * jsdom lacks a few browser APIs Mantine and FullCalendar call (matchMedia, ResizeObserver,
- * scrollIntoView); minimal stand-ins so components mount. Imported by render.tsx before any component.
+ * scrollIntoView, document.fonts); minimal stand-ins so components mount. Imported by render.tsx before any component.
  */
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
@@ -24,6 +24,10 @@ class NoopResizeObserver {
   disconnect(): void {}
 }
 if (!('ResizeObserver' in window)) Object.assign(window, { ResizeObserver: NoopResizeObserver });
+// Mantine's autosize Textarea re-measures when web fonts load.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => undefined, removeEventListener: () => undefined }, configurable: true });
+}
 if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => undefined;
 
 afterEach(() => {

@@ -1,0 +1,55 @@
+/** Appointments in a date range for a set of calendars, and the writes on Tandem appointments. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../api/api-context';
+import { query } from '../api/client';
+import { appointmentSchema, appointmentViewsSchema } from '../api/schemas';
+
+export const appointmentsKey = ['appointments'] as const;
+
+export interface Range {
+  from: string;
+  to: string;
+}
+
+export function useAppointments(range: Range | null, userIds: string[]) {
+  const api = useApi();
+  const users = [...userIds].sort().join(',');
+  return useQuery({
+    queryKey: [...appointmentsKey, range?.from, range?.to, users],
+    queryFn: async () => (await api.get(`/api/appointments${query({ from: range?.from, to: range?.to, users })}`, appointmentViewsSchema)).items,
+    enabled: range !== null && users.length > 0,
+    // Keep the previous week on screen while the next one loads, instead of flashing empty.
+    placeholderData: keepPreviousData,
+  });
+}
+
+export interface AppointmentInput {
+  subject: string;
+  location?: string;
+  bodyText?: string;
+  startLocal: string;
+  endLocal: string;
+  timeZone: string;
+  allDay: boolean;
+  sensitivity: 'normal' | 'private';
+  attendees: { email: string }[];
+}
+
+export function useSaveAppointment() {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string | null; input: AppointmentInput }) =>
+      id ? api.send('PATCH', `/api/appointments/${encodeURIComponent(id)}`, input, appointmentSchema) : api.send('POST', '/api/appointments', input, appointmentSchema),
+    onSuccess: () => qc.invalidateQueries({ queryKey: appointmentsKey }),
+  });
+}
+
+export function useDeleteAppointment() {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.send('DELETE', `/api/appointments/${encodeURIComponent(id)}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: appointmentsKey }),
+  });
+}

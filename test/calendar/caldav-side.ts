@@ -97,7 +97,15 @@ export function caldavSide(radicale: RadicaleServer, user: { user: string; passw
     async list(window) {
       const calendar = reader.calendar;
       if (!calendar) throw new Error('no calendar');
-      return (await calendar.fetchChanges(null, window)).upserts;
+      // Radicale answers a whole calendar-multiget 404 when one listed resource was deleted in between
+      // (a concurrent Tandem delete): read again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await calendar.fetchChanges(null, window)).upserts;
+        } catch (e) {
+          if (attempt === 3) throw e;
+        }
+      }
     },
     async expireCursor() {
       // Radicale answers a token equal to the collection's current state without consulting its

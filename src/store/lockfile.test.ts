@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
+import { pgliteSnapshot } from '../../test/support/test-db';
 import { openDb } from './db';
 import { acquireDataDirLock, DataDirLockedError, lockFileName } from './lockfile';
 
@@ -34,6 +36,9 @@ function deadPid(): number {
 describe('data folder lock', () => {
   it('refuses a second process while the first holds the folder, and takes over after it dies', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tandem-lock-'));
+    // Start from a ready data folder so the processes below open it instead of each running initdb.
+    const seed = await PGlite.create({ dataDir: join(dataDir, 'pglite'), loadDataDir: await pgliteSnapshot() });
+    await seed.close();
     const first = startChild(dataDir);
     expect(await first.firstLine).toBe(`opened ${first.proc.pid}`);
 
@@ -49,6 +54,7 @@ describe('data folder lock', () => {
     await exited(first.proc);
     expect(existsSync(join(dataDir, lockFileName))).toBe(true);
     const db = await openDb({ dataDir });
+    expect(await db.repos.companies.findByNameForSystem('nobody')).toBeUndefined(); // it really opened
     await db.close();
     expect(existsSync(join(dataDir, lockFileName))).toBe(false);
   });

@@ -8,14 +8,21 @@
  * TANDEM_TEST_DRIVERS=pglite (comma list) restricts the drivers, e.g. on a machine without PostgreSQL.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { dbFromPglite, dbFromPool, type Db } from '../../src/store/db';
 import { migrate, migrationsFolder } from '../../src/store/migrate';
 
 export type TestDriver = 'pglite' | 'postgres';
+
+/** PGlite's version (its package.json is not exported, so read it beside the resolved entry point). */
+const pgliteVersion = (
+  JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export interface TestDb {
   db: Db;
@@ -44,12 +51,23 @@ export async function createTestDb(driver: TestDriver): Promise<TestDb> {
 
 let snapshot: Promise<Blob> | undefined;
 
-function pgliteSnapshot(): Promise<Blob> {
+/**
+ * A migrated PGlite data folder as a tarball. Cached on disk (keyed by PGlite version + migrations)
+ * so only the first test process of a run pays initdb; the others just read the file. Written to a
+ * temporary name and renamed, so a reader never sees half a file; two first processes may both build.
+ */
+export function pgliteSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
+    const path = join(tmpdir(), `tandem-test-pglite-${pgliteVersion}-${migrationsHash()}.tar`);
+    if (existsSync(path)) return new Blob([readFileSync(path)]);
     const base = await PGlite.create();
     try {
       await migrate(dbFromPglite(base));
-      return await base.dumpDataDir('none');
+      const dump = await base.dumpDataDir('none');
+      const partial = `${path}.${process.pid}.partial`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, path);
+      return dump;
     } finally {
       await base.close();
     }

@@ -58,9 +58,10 @@ describe.each(testDrivers())('outbox (%s)', (driver) => {
     // Worker died: nothing to claim until the lease runs out, then the row comes back.
     expect(await t.db.repos.outbox.claimDueForSystem(later(1_000), { leaseMs: 30_000, kinds: ['send_mail'] })).toHaveLength(0);
     const reclaimed = await t.db.repos.outbox.claimDueForSystem(later(31_000), { leaseMs: 30_000 });
+    // Due order: the first row (due at now) before the second (due 5 s later).
     expect(reclaimed.map((r) => [r.id, r.attempts])).toEqual([
-      [row2.id, 1],
       [row.id, 2],
+      [row2.id, 1],
     ]);
     await t.db.repos.outbox.markDead(scope, row2.id, 'invalid_input');
     await t.db.repos.outbox.retry(scope, row.id, later(120_000), 'transient: 503');

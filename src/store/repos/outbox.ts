@@ -72,11 +72,13 @@ export class OutboxRepo {
       .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
       .limit(clampLimit(options.limit, 10, 500))
       .for('update', { skipLocked: true });
-    return this.orm
+    const claimed = await this.orm
       .update(outbox)
       .set({ status: 'in_flight', attempts: sql`${outbox.attempts} + 1`, leaseUntil: new Date(now.getTime() + options.leaseMs) })
       .where(inArray(outbox.id, due))
       .returning();
+    // RETURNING follows the physical update order, not the subquery's: restore due order.
+    return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async markDelivered(scope: Scope, id: string, now: Date): Promise<void> {

@@ -38,6 +38,8 @@ export function createGoogleCalendar(client: GoogleClient, options: GoogleCalend
   const sendUpdates = options.sendUpdates ?? 'all';
   /** Masters read during this provider's life (one job): one events.get per series. */
   const masters = new Map<string, GoogleEvent | null>();
+  /** Masters already reported in the current round (a round's first call has no page token). */
+  const reported = new Set<string>();
 
   async function master(id: string): Promise<GoogleEvent | null> {
     if (masters.has(id)) return masters.get(id) ?? null;
@@ -69,6 +71,7 @@ export function createGoogleCalendar(client: GoogleClient, options: GoogleCalend
   return {
     async fetchChanges(raw: string | null, window: CalendarWindow): Promise<CalendarChanges> {
       const cursor = decodeGoogleCursor(raw);
+      if (!cursor.page) reported.clear();
       const page = await list(cursor, window);
       const zone = page.timeZone ?? 'UTC';
       const upserts: ProviderEvent[] = [];
@@ -91,7 +94,9 @@ export function createGoogleCalendar(client: GoogleClient, options: GoogleCalend
       }
       for (const id of seriesIds) {
         const m = masters.get(id);
-        if (m && !upserts.some((u) => u.providerId === id)) upserts.push(toProviderEvent(m, zone));
+        if (!m || reported.has(id)) continue;
+        reported.add(id);
+        upserts.push(toProviderEvent(m, zone));
       }
       const full = cursor.mode === 'full';
       let next: GoogleCursor;

@@ -27,7 +27,7 @@ export interface EngineHarness {
   retry: RetryPolicyConfig;
   addAccount(mailbox: string, credentials?: Partial<Credentials>): Promise<ConnectedAccount>;
   account(id: string): Promise<ConnectedAccount>;
-  outboxWorker(handlers: OutboxHandler[]): OutboxWorker;
+  outboxWorker(handlers: OutboxHandler[], onTokenDead?: (account: ConnectedAccount) => Promise<void>): OutboxWorker;
   close(): Promise<void>;
 }
 
@@ -95,8 +95,8 @@ export async function startEngineHarness(driver: TestDriver): Promise<EngineHarn
       return account(created.id);
     },
     account,
-    outboxWorker(handlers) {
-      return new OutboxWorker({ db, clock, logger, credentials, providers, handlers, retry: { ...retry, maxAttempts: 3 } });
+    outboxWorker(handlers, onTokenDead) {
+      return new OutboxWorker({ db, clock, logger, credentials, providers, handlers, retry: { ...retry, maxAttempts: 3 }, ...(onTokenDead ? { onTokenDead } : {}) });
     },
     close: cleanup,
   };

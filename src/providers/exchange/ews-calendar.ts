@@ -19,7 +19,7 @@ import { calendarView, getEvents, syncFolderItems, type ViewEntry } from './ews-
 import { toProviderEvent, zoneOf } from './ews-event-read';
 import { calendarItemXml, eventUpdatesXml } from './ews-event-write';
 import { child, el, path, textOf, type XNode } from './ews-xml';
-import { constantRestriction, folderIdXml, itemShape, tandemIdUri } from './ews-requests';
+import { constantRestriction, findFirstItemId, folderIdXml, tandemIdUri } from './ews-requests';
 
 export interface EwsCalendarOptions {
   /** SyncFolderItems MaxChangesReturned for an incremental page (1–512, default 200). */
@@ -144,16 +144,7 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
 
     async findByTandemId(tandemId: string): Promise<ProviderEvent | null> {
       // A plain FindItem on the calendar lists singles and masters, which is where Tandem's events are.
-      const body = el(
-        'm:FindItem',
-        { Traversal: 'Shallow' },
-        itemShape('IdOnly'),
-        el('m:IndexedPageItemView', { MaxEntriesReturned: 1, Offset: 0, BasePoint: 'Beginning' }),
-        el('m:Restriction', null, constantRestriction('IsEqualTo', tandemIdUri(), tandemId)),
-        el('m:ParentFolderIds', null, folderIdXml('calendar')),
-      );
-      const root = await ews.callOne('FindItem', body);
-      const id = child(path(root, 'RootFolder', 'Items')?.children[0], 'ItemId')?.attrs.Id;
+      const id = await findFirstItemId(ews, 'calendar', constantRestriction('IsEqualTo', tandemIdUri(), tandemId));
       return id ? readOne(id) : null;
     },
   };

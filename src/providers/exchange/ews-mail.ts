@@ -10,8 +10,8 @@ import type { CaptureFolderNames, CaptureFolders, CapturedRef, ItemResult, MailA
 import { headerRecipients } from '../microsoft/mime-recipients';
 import type { EwsClient, ResponseMessage } from './ews-client';
 import { listCaptured } from './ews-capture-list';
-import { child, children, el, path, textOf, tx, type XNode } from './ews-xml';
-import { constantRestriction, fieldUri, folderIdXml, itemIdsXml, itemShape } from './ews-requests';
+import { child, el, path, textOf, tx, type XNode } from './ews-xml';
+import { constantRestriction, fieldUri, findFirstItemId, folderIdXml, itemIdsXml, itemShape } from './ews-requests';
 
 export interface EwsMailOptions {
   /** Ids per GetItem / MoveItem call. MIME can be large, so fetches are chunked (default 50). */
@@ -141,17 +141,7 @@ export function createEwsMail(ews: EwsClient, options: EwsMailOptions = {}): Mai
     },
 
     async findSent(messageId: string): Promise<SentRef | null> {
-      const body = el(
-        'm:FindItem',
-        { Traversal: 'Shallow' },
-        itemShape('IdOnly'),
-        el('m:IndexedPageItemView', { MaxEntriesReturned: 1, Offset: 0, BasePoint: 'Beginning' }),
-        el('m:Restriction', null, constantRestriction('IsEqualTo', fieldUri('message:InternetMessageId'), messageId)),
-        el('m:ParentFolderIds', null, folderIdXml('sentitems')),
-      );
-      const root = await ews.callOne('FindItem', body);
-      const id = children(path(root, 'RootFolder', 'Items'))[0];
-      const providerId = child(id, 'ItemId')?.attrs.Id;
+      const providerId = await findFirstItemId(ews, 'sentitems', constantRestriction('IsEqualTo', fieldUri('message:InternetMessageId'), messageId));
       return providerId ? { providerId } : null;
     },
   };

@@ -2,7 +2,8 @@
  * Request fragments every EWS operation shares: property paths, folder and item ids, shapes and
  * restrictions, written in the element order types.xsd prescribes (Exchange validates order).
  */
-import { el, tx } from './ews-xml';
+import type { EwsClient } from './ews-client';
+import { child, el, path, tx } from './ews-xml';
 
 export type DistinguishedFolder = 'msgfolderroot' | 'inbox' | 'sentitems' | 'calendar' | 'deleteditems';
 
@@ -32,4 +33,18 @@ export function itemShape(base: 'IdOnly' | 'Default' | 'AllProperties', props: s
 
 export function constantRestriction(op: 'IsEqualTo' | 'IsGreaterThanOrEqualTo' | 'IsLessThan', field: string, value: string): string {
   return el(`t:${op}`, null, field, el('t:FieldURIOrConstant', null, el('t:Constant', { Value: value })));
+}
+
+/** The id of the first item in a folder matching a restriction (FindItem, one entry), or undefined. */
+export async function findFirstItemId(ews: EwsClient, folder: DistinguishedFolder, restriction: string): Promise<string | undefined> {
+  const body = el(
+    'm:FindItem',
+    { Traversal: 'Shallow' },
+    itemShape('IdOnly'),
+    el('m:IndexedPageItemView', { MaxEntriesReturned: 1, Offset: 0, BasePoint: 'Beginning' }),
+    el('m:Restriction', null, restriction),
+    el('m:ParentFolderIds', null, folderIdXml(folder)),
+  );
+  const root = await ews.callOne('FindItem', body);
+  return child(path(root, 'RootFolder', 'Items')?.children[0], 'ItemId')?.attrs.Id;
 }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testMessage } from '../contract/contract-fixtures';
-import { isProviderError, type ProviderError } from '../errors';
 import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
-import { connect, providerFor, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from './microsoft-test-harness';
+import { connect, failure, providerFor, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from './microsoft-test-harness';
 
 let env: MicrosoftTestEnv;
 let creds: OAuthCredentials;
@@ -28,14 +27,6 @@ beforeEach(() => {
   env.sim.handle.faults.clear();
 });
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await p.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-  if (!isProviderError(outcome)) throw outcome;
-  return outcome;
-}
 
 /** Graph HTTP requests of the mailbox; batch items are counted separately by the simulator. */
 const httpRequests = () => env.sim.handle.counters.count(testMailbox) - env.sim.handle.counters.count(testMailbox, 'batch.item');

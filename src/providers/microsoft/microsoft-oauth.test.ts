@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signIn, simDefaultApp } from '../../../sim/microsoft/index';
-import { isProviderError, type ProviderError } from '../errors';
-import { connect, pkcePair, redirectUri, startMicrosoftTestEnv, testMailbox, testPassword, type MicrosoftTestEnv } from './microsoft-test-harness';
+import { isProviderError } from '../errors';
+import { connect, failure, pkcePair, redirectUri, startMicrosoftTestEnv, testMailbox, testPassword, type MicrosoftTestEnv } from './microsoft-test-harness';
 import { createMicrosoftOAuth } from './microsoft-oauth';
 
 let env: MicrosoftTestEnv;
@@ -10,14 +10,6 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await p.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  );
-  if (!isProviderError(outcome)) throw outcome;
-  return outcome;
-}
 
 describe('Microsoft sign-in through msal-node', () => {
   it('builds the documented authorize URL with PKCE, offline_access and our state', () => {

@@ -49,7 +49,7 @@ function fromCache(serialized: string, accessToken: string): { refreshToken?: st
   const rt = Object.values(cache.data.RefreshToken ?? {})[0];
   return {
     ...(rt ? { refreshToken: rt.secret } : {}),
-    // MSAL stamps both with its own clock; their difference is the server's expires_in.
+    // MSAL stamps both with its own clock; their difference is about the server's expires_in.
     ...(at ? { expiresInSeconds: at.expires_on - at.cached_at } : {}),
   };
 }
@@ -105,7 +105,10 @@ export function createMicrosoftOAuth(
     const refreshToken = cached.refreshToken ?? previousRefresh;
     // Without offline_access consented, Entra issues no refresh token: background sync is impossible.
     if (!refreshToken) throw new ProviderError('permanent', 'Microsoft issued no refresh token (offline_access missing)', { code: 'no_refresh_token' });
-    const expiresIn = cached.expiresInSeconds ?? 3600;
+    // expires_in as the token endpoint sent it; MSAL's cache stamps can straddle a second.
+    const wireExpiry = (wire.answer?.body as { expires_in?: unknown } | undefined)?.expires_in;
+    const seconds = Number(wireExpiry);
+    const expiresIn = wireExpiry !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : (cached.expiresInSeconds ?? 3600);
     return {
       kind: 'oauth',
       accessToken: result.accessToken,

@@ -10,6 +10,7 @@ import { signIn, simDefaultApp, startMicrosoftSim, type MicrosoftSimHandle } fro
 import type { SimServer } from '../../../sim/common/sim-server';
 import { FakeClock } from '../../domain/clock';
 import type { ContractHarness, ProviderSideEvent, ProviderSideSeries } from '../contract/contract-harness';
+import { isProviderError, type ProviderError } from '../errors';
 import type { FetchLike, OAuthCredentials, Provider, ProviderEndpoints } from '../provider';
 import { createMicrosoftOAuth, type MicrosoftOAuth } from './microsoft-oauth';
 import { createMicrosoftProvider, type MicrosoftProviderOptions } from './microsoft-provider';
@@ -40,6 +41,16 @@ export async function startMicrosoftTestEnv(options: TestEnvOptions = {}): Promi
   const fetchImpl = (input: string | URL, init?: RequestInit) => fetch(input, init);
   const oauth = createMicrosoftOAuth({ clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret }, endpoints, { fetch: fetchImpl, clock });
   return { sim, clock, endpoints, oauth, close: () => sim.close() };
+}
+
+/** The ProviderError a promise rejects with; a success (or another error) fails the test. */
+export async function failure(p: Promise<unknown>): Promise<ProviderError> {
+  const outcome = await p.then(
+    () => new Error('expected a ProviderError, the call succeeded'),
+    (e: unknown) => e,
+  );
+  if (!isProviderError(outcome)) throw outcome;
+  return outcome;
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {

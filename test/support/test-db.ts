@@ -120,6 +120,9 @@ async function ensureTemplate(): Promise<string> {
         await db.close();
       }
       await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(name)}`);
+      // Templates of older migration sets are dead weight now; drop those nobody is using.
+      const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'tandem\\_tpl\\_%' and datname <> $1`, [name]);
+      for (const row of stale.rows) await admin.query(`drop database if exists ${quoteIdent(row.datname)}`).catch(() => undefined);
     }
     await admin.query('select pg_advisory_unlock(hashtext($1))', ['tandem-test-template']);
   } finally {

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const window = syncWindow(new Date(startOfTest));
-const STEPS = 70;
+const STEPS = 45;
 
 /** Two racing edits of one appointment: the API answers the loser 409, as the store refuses it here. */
 function refusedAsStale(e: unknown): false {

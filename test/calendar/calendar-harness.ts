@@ -7,7 +7,7 @@
 import { pino } from 'pino';
 import { validateAppointmentInput, type AppointmentInput } from '../../src/domain/appointments';
 import { FakeClock } from '../../src/domain/clock';
-import type { Provider, ProviderFactory, ProviderKind, ProviderEndpoints, Credentials } from '../../src/providers/provider';
+import type { OAuthAbility, Provider, ProviderFactory, ProviderKind, ProviderEndpoints, Credentials } from '../../src/providers/provider';
 import type { Db } from '../../src/store/db';
 import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import type { Appointment } from '../../src/store/repos/appointments';
@@ -53,6 +53,8 @@ export interface WorldOptions {
   wrap?: (p: Provider) => Provider;
   maxAttempts?: number;
   clock?: FakeClock;
+  /** Token refresh for OAuth accounts. */
+  oauth?: OAuthAbility;
 }
 
 export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldOptions = {}): Promise<CalendarWorld> {
@@ -78,7 +80,7 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
     logger: silent,
     limiter: new MailboxLimiter(() => 4),
   });
-  const credentials = new CredentialService({ db, vault, clock, oauthFor: () => undefined });
+  const credentials = new CredentialService({ db, vault, clock, oauthFor: () => options.oauth });
   const accountSync = new AccountSync({ db, clock, logger: silent, credentials, providers, features: [calendarFeature(options.feature)], retry, scheduleAt: async () => undefined });
   const outbox = new OutboxWorker({ db, clock, logger: silent, credentials, providers, handlers: eventOutboxHandlers(), retry });
 

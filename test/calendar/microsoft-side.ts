@@ -1,0 +1,68 @@
+/**
+ * The user's side of a simulated Microsoft 365 mailbox (Outlook editing the calendar): the
+ * simulator's admin handle, plus a provider instance of our own to read back what Graph holds.
+ */
+import { localToUtc } from '../../src/domain/zoned-time';
+import type { OAuthAbility, OAuthCredentials, ProviderEvent } from '../../src/providers/provider';
+import { microsoftProviderFactory } from '../../src/providers/microsoft/microsoft-provider';
+import { providerFor, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
+import type { AccountSetup } from './calendar-harness';
+import type { CalendarSide } from './caldav-side';
+
+const addDays = (local: string, d: number) => new Date(Date.parse(`${local}Z`) + d * 86_400_000).toISOString().slice(0, 19);
+const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) + h * 3_600_000).toISOString().slice(0, 19);
+
+export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentials, mailbox = testMailbox): CalendarSide & { oauth: OAuthAbility } {
+  const { handle } = env.sim;
+  const reader = providerFor(env, credentials, mailbox);
+  const setup: AccountSetup = { provider: 'microsoft', factory: microsoftProviderFactory, mailbox, endpoints: env.endpoints, credentials };
+  return {
+    setup,
+    oauth: env.oauth,
+    async createEvent(e) {
+      const made = await handle.createProviderEvent(mailbox, { subject: e.subject, start: { dateTime: e.start, timeZone: e.timeZone }, end: { dateTime: e.end, timeZone: e.timeZone } });
+      return made.id ?? '';
+    },
+    async updateEvent(id, changes) {
+      await handle.updateProviderEvent(mailbox, id, changes);
+    },
+    deleteEvent: (id) => handle.deleteProviderEvent(mailbox, id),
+    async createSeries(e) {
+      const weekday = new Date(`${e.start.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase();
+      const master = await handle.createProviderEvent(mailbox, {
+        subject: e.subject,
+        start: { dateTime: e.start, timeZone: e.timeZone },
+        end: { dateTime: e.end, timeZone: e.timeZone },
+        recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday] }, range: { type: 'numbered', startDate: e.start.slice(0, 10), numberOfOccurrences: 6 } },
+      });
+      const id = master.id ?? '';
+      // Instance ids are the master id plus the instance's UTC start (the simulator's Outlook-like scheme).
+      const occurrenceId = (n: number) => {
+        const utc = localToUtc(addDays(e.start, 7 * n), e.timeZone).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+        return `${id.replace(/=+$/, '')}_OC_${utc}=`;
+      };
+      const second = addDays(e.start, 7);
+      await handle.updateProviderEvent(mailbox, occurrenceId(1), {
+        start: { dateTime: addHours(second, 2), timeZone: e.timeZone },
+        end: { dateTime: addHours(addDays(e.end, 7), 2), timeZone: e.timeZone },
+      });
+      await handle.deleteProviderEvent(mailbox, occurrenceId(2));
+      return id;
+    },
+    async list(window) {
+      const calendar = reader.calendar;
+      if (!calendar) throw new Error('no calendar');
+      const out: ProviderEvent[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const page = await calendar.fetchChanges(cursor, window);
+        out.push(...page.upserts);
+        if (!page.more) return out;
+        cursor = page.nextCursor;
+      }
+    },
+    async expireCursor() {
+      handle.expireDeltaTokens(mailbox);
+    },
+  };
+}

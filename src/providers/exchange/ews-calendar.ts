@@ -40,22 +40,27 @@ const notify = (input: EventInput) => (input.attendees.length > 0 ? 'SendToAllAn
 export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = {}): CalendarAbility {
   const batch = options.getBatchSize ?? 100;
 
-  /** Masters and instances of the series behind these view entries (one master look-up per series). */
+  /**
+   * Masters and instances of the series behind these view entries, one master look-up per series.
+   * Instances are grouped by UID; an item copied between calendars can have an empty UID (seen with
+   * Outlook's "Copy to My Calendar"), and then it is its own group rather than merged with others.
+   */
   async function expand(entries: ViewEntry[]): Promise<ProviderEvent[]> {
+    const key = (e: ViewEntry) => e.uid || `id:${e.id}`;
     const instances = entries.filter((e) => e.type === 'Occurrence' || e.type === 'Exception');
-    const probes = [...new Map(instances.map((e) => [e.uid, e])).values()];
+    const probes = [...new Map(instances.map((e) => [key(e), e])).values()];
     const masters = await getEvents(ews, probes.map((p) => ({ id: p.id, master: true })), batch);
     const series = new Map<string, { id: string; zone: string; event: ProviderEvent }>();
     masters.forEach((m, i) => {
-      const uid = probes[i]?.uid;
-      if (m && uid !== undefined) series.set(uid, { id: child(m, 'ItemId')?.attrs.Id ?? '', zone: zoneOf(m), event: toProviderEvent(m) });
+      const probe = probes[i];
+      if (m && probe) series.set(key(probe), { id: child(m, 'ItemId')?.attrs.Id ?? '', zone: zoneOf(m), event: toProviderEvent(m) });
     });
     const details = await getEvents(ews, entries.map((e) => ({ id: e.id })), batch);
-    const out: ProviderEvent[] = [...[...series.values()].map((s) => s.event)];
+    const out: ProviderEvent[] = [...series.values()].map((s) => s.event);
     details.forEach((d, i) => {
       const entry = entries[i];
       if (!d || !entry) return;
-      const master = series.get(entry.uid);
+      const master = series.get(key(entry));
       out.push(toProviderEvent(d, master ? { seriesMasterId: master.id, zone: master.zone } : {}));
     });
     return out;
@@ -74,24 +79,20 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
     const changed = [...new Set(page.changes.filter((c) => c.type !== 'Delete').map((c) => c.id))];
     const items = await getEvents(ews, changed.map((id) => ({ id })), batch);
     const upserts: ProviderEvent[] = [];
-    const seriesUids = new Set<string>();
+    const masters: XNode[] = [];
     items.forEach((item, i) => {
       const id = changed[i] ?? '';
       if (!item) return deletions.push(id);
-      if (textOf(item, 'CalendarItemType') === 'RecurringMaster') seriesUids.add(textOf(item, 'UID') ?? '');
+      if (textOf(item, 'CalendarItemType') === 'RecurringMaster') masters.push(item);
       else if (overlaps(item, window)) upserts.push(toProviderEvent(item));
       else deletions.push(id);
     });
-    if (seriesUids.size > 0) {
-      const entries = (await calendarView(ews, window)).filter((e) => e.type !== 'Single' && seriesUids.has(e.uid));
-      const expanded = await expand(entries);
-      upserts.push(...expanded);
-      // A changed series with no instance left in the window still reports its master.
-      const reported = new Set(expanded.filter((e) => e.kind === 'seriesMaster').map((e) => e.iCalUid));
-      items.forEach((item) => {
-        if (item && textOf(item, 'CalendarItemType') === 'RecurringMaster' && !reported.has(textOf(item, 'UID'))) upserts.push(toProviderEvent(item));
-      });
-    }
+    const uids = new Set(masters.map((m) => textOf(m, 'UID')).filter((u): u is string => !!u));
+    const expanded = uids.size > 0 ? await expand((await calendarView(ews, window)).filter((e) => e.type !== 'Single' && uids.has(e.uid))) : [];
+    upserts.push(...expanded);
+    // A changed series with no instance left in the window (or no UID to match by) still reports its master.
+    const reported = new Set(expanded.map((e) => e.providerId));
+    for (const m of masters) if (!reported.has(child(m, 'ItemId')?.attrs.Id ?? '')) upserts.push(toProviderEvent(m));
     return { upserts, deletions, nextCursor: page.syncState, fullSync: false, more: !page.last };
   }
 

@@ -23,6 +23,7 @@ describe('mapEwsError', () => {
     ['sync state expired', { type: 'response', code: 'ErrorInvalidSyncStateData' }, 'cursor_expired', 'ErrorInvalidSyncStateData'],
     ['no mailbox (distribution list)', { type: 'response', code: 'ErrorNonExistentMailbox' }, 'unsupported_mailbox', 'ErrorNonExistentMailbox'],
     ['access denied', { type: 'response', code: 'ErrorAccessDenied' }, 'permission', 'ErrorAccessDenied'],
+    ['send as another mailbox refused', { type: 'response', code: 'ErrorSendAsDenied' }, 'permission', 'ErrorSendAsDenied'],
     ['malformed id', { type: 'response', code: 'ErrorInvalidIdMalformed' }, 'invalid_input', 'ErrorInvalidIdMalformed'],
     ['per-item busy', { type: 'response', code: 'ErrorServerBusy', backOffMs: 5_000 }, 'throttled', 'ErrorServerBusy'],
     ['internal error carrying a back-off', { type: 'response', code: 'ErrorInternalServerError', backOffMs: 2_000 }, 'throttled', 'ErrorInternalServerError'],

@@ -52,6 +52,7 @@ const codeKinds: Record<string, ProviderErrorKind> = {
   ErrorNonExistentMailbox: 'unsupported_mailbox',
   ErrorAccessDenied: 'permission',
   ErrorImpersonateUserDenied: 'permission',
+  ErrorSendAsDenied: 'permission',
   ErrorQuotaExceeded: 'permanent',
   ErrorInvalidIdMalformed: 'invalid_input',
   ErrorInvalidIdEmpty: 'invalid_input',

@@ -1,6 +1,6 @@
 /** One activity on a contact's timeline: who, when, status of outgoing mail, body, attachments, Regarding. */
 import { Badge, Button, Card, Collapse, Group, List, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Activity, Address } from '../api/schemas';
 import { formatBytes, formatDateTime } from '../ui/format';
 import { MessageFrame } from './message-frame';
@@ -30,7 +30,8 @@ export function SendStatus({ activity }: { activity: Activity }) {
   );
 }
 
-export function ActivityCard({ activity }: { activity: Activity }) {
+/** `actions` replaces the Regarding picker, e.g. "file to contact" on unmatched mail. */
+export function ActivityCard({ activity, actions }: { activity: Activity; actions?: ReactNode }) {
   const [open, setOpen] = useState(false);
   const subject = activity.subject || '(no subject)';
   const recipients = [...activity.to, ...activity.cc].map(formatAddress).join(', ');
@@ -72,7 +73,7 @@ export function ActivityCard({ activity }: { activity: Activity }) {
             <Collapse expanded={open}>{open && <MessageFrame html={activity.bodyHtml} text={activity.bodyText} title={`Message: ${subject}`} />}</Collapse>
           </>
         )}
-        <RegardingPicker activityId={activity.id} regarding={activity.regarding} />
+        {actions ?? <RegardingPicker activityId={activity.id} regarding={activity.regarding} />}
       </Stack>
     </Card>
   );

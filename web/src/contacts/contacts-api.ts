@@ -14,6 +14,7 @@ import {
 } from '../api/schemas';
 
 export const CONTACT_PAGE = 50;
+export const SEARCH_DEBOUNCE_MS = 250;
 export const ACTIVITY_PAGE = 20;
 /** How often the Activities tab re-reads while a sent mail is still queued, to show sent / failed. */
 export const QUEUED_POLL_MS = 5000;

@@ -5,9 +5,7 @@ import { useState } from 'react';
 import { linkProps, navigate } from '../router';
 import { ErrorAlert } from '../ui/errors';
 import { ContactFormModal } from './contact-form-modal';
-import { useContacts } from './contacts-api';
-
-export const SEARCH_DEBOUNCE_MS = 250;
+import { SEARCH_DEBOUNCE_MS, useContacts } from './contacts-api';
 
 export function ContactsPage() {
   const [search, setSearch] = useState('');

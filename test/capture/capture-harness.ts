@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { FakeClock } from '../../src/domain/clock';
 import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
 import { messageIdsIn } from '../../src/providers/imap/imap-test-harness';
-import type { ProviderFactory } from '../../src/providers/provider';
+import type { OAuthAbility, OAuthCredentials, ProviderEndpoints, ProviderFactory } from '../../src/providers/provider';
 import type { Db } from '../../src/store/db';
 import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import { vaultFromKeys, type Vault } from '../../src/store/vault';
@@ -77,6 +77,23 @@ export async function connectImapAccount(
   return { ...account, credentialsSecret: sealed };
 }
 
+/** A Microsoft 365 account signed in on the simulator (credentials from the real OAuth flow). */
+export async function connectMicrosoftAccount(
+  db: Db,
+  vault: Vault,
+  scope: { companyId: string },
+  userId: string,
+  address: string,
+  credentials: OAuthCredentials,
+  endpoints: ProviderEndpoints,
+  now: Date,
+): Promise<ConnectedAccount> {
+  const account = await db.repos.accounts.create(scope, { userId, provider: 'microsoft', mailboxAddress: address, endpoints, now });
+  const sealed = sealCredentials(vault, account.id, credentials);
+  await db.repos.accounts.setCredentials(scope, account.id, sealed, now);
+  return { ...account, credentialsSecret: sealed };
+}
+
 export interface TestEngine {
   clock: FakeClock;
   accountSync: AccountSync;
@@ -88,12 +105,20 @@ export interface TestEngine {
 export function testEngine(
   db: Db,
   vault: Vault,
-  options: { features?: SyncFeature[]; handlers?: OutboxHandler[]; factory?: ProviderFactory; retry?: Partial<RetryPolicyConfig>; clock?: FakeClock } = {},
+  options: {
+    features?: SyncFeature[];
+    handlers?: OutboxHandler[];
+    /** Registered under its kind (default: the IMAP provider). */
+    factory?: ProviderFactory;
+    retry?: Partial<RetryPolicyConfig>;
+    clock?: FakeClock;
+    oauth?: OAuthAbility;
+  } = {},
 ): TestEngine {
   const clock = options.clock ?? new FakeClock('2026-11-02T09:00:00Z');
   const retry: RetryPolicyConfig = { ...defaultRetryPolicyConfig, random: () => 0.5, ...options.retry };
   const providers = new ProviderAccess({
-    factories: { imap: options.factory ?? imapProviderFactory },
+    factories: { [options.factory?.kind ?? 'imap']: options.factory ?? imapProviderFactory },
     endpoints: {},
     oauthClients: {},
     fetch: (input, init) => fetch(input, init),
@@ -101,7 +126,7 @@ export function testEngine(
     logger: silent,
     limiter: new MailboxLimiter(() => 4),
   });
-  const credentials = new CredentialService({ db, vault, clock, oauthFor: () => undefined });
+  const credentials = new CredentialService({ db, vault, clock, oauthFor: () => options.oauth });
   const accountSync = new AccountSync({
     db,
     clock,

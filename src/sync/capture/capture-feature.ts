@@ -18,7 +18,7 @@ export interface CaptureFeatureOptions {
   maxAttachmentBytes?: number;
   /** Refs per listing page (default 200). */
   pageSize?: number;
-  /** Refs per fetch / store / move round (default 50). */
+  /** Refs per fetch / store / move round (default 100: five full Graph $batch requests of 20). */
   batchSize?: number;
   /** Upper bound of one run; the rest waits for the next run (default 5,000). */
   maxMessagesPerRun?: number;
@@ -32,7 +32,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature {
   const pageSize = options.pageSize ?? 200;
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? 100;
   const maxMessages = options.maxMessagesPerRun ?? 5_000;
   const maxAttachmentBytes = options.maxAttachmentBytes ?? defaultMaxAttachmentBytes;
 
@@ -64,23 +64,30 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
       // After cursor_expired (IMAP: UIDVALIDITY changed) the engine asks for a run from no cursor;
       // every message is listed again and the Message-ID dedupe absorbs what was already stored.
       const cursor = ctx.fullResync ? null : await db.repos.syncState.getCursor(scope, account.id, 'capture');
-      let pageToken: string | undefined;
-      let seen = 0;
+      const attempted = new Set<string>();
       const outcome: FeatureOutcome = { items: 0, errors: 0 };
-      do {
+      let pageToken: string | undefined;
+      for (;;) {
         const page = await mail.listCaptured(folders, { pageSize, ...(pageToken ? { pageToken } : {}), ...(cursor ? { cursor } : {}) });
+        // A message that failed earlier in this run is listed again (it is still in the folder): leave it for the next run.
+        const refs = page.refs.filter((r) => !attempted.has(r.id));
+        for (const r of refs) attempted.add(r.id);
+        let moved = 0;
         let retryable = false;
-        for (const batch of chunks(page.refs, batchSize)) {
+        for (const batch of chunks(refs, batchSize)) {
           const result = await new CaptureBatch(batchContext).run(batch);
-          outcome.items += result.done;
+          moved += result.done;
           outcome.errors += result.errors;
           retryable ||= result.retryable;
         }
+        outcome.items += moved;
         // Only once the page's activities are committed, and only if nothing in it waits for a retry.
         if (page.cursor && !retryable) await db.repos.syncState.setCursor(scope, account.id, 'capture', page.cursor, clock.now());
-        seen += page.refs.length;
-        pageToken = page.nextPageToken;
-      } while (pageToken && seen < maxMessages);
+        if (!page.nextPageToken || attempted.size >= maxMessages) break;
+        // Moving shifted the folder under offset-based page links (Graph's nextLink carries $skip):
+        // list again from the start rather than skip messages; unmoved pages are followed as given.
+        pageToken = moved > 0 ? undefined : page.nextPageToken;
+      }
       if (outcome.items > 0 || outcome.errors > 0) ctx.logger.info({ items: outcome.items, errors: outcome.errors }, 'capture run');
       return outcome;
     },

@@ -1,0 +1,143 @@
+/**
+ * End-to-end capture of the seeded 'mixed' mailbox (sim/common/seed.ts: ~50 KB average; text, HTML
+ * with quoted threads, long text logs, inline images, attachments) through the capture feature and
+ * the engine's AccountSync, into an embedded (PGlite) store, from
+ *   - a real Dovecot over IMAP (imapProviderFactory), and
+ *   - the Microsoft 365 simulator over Graph (microsoftProviderFactory).
+ * Each is reported as a fraction of the raw parse rate of the same messages by the faster of
+ * postal-mime and mailparser, measured in the same run. Graph's provider cost per message comes from
+ * the simulator's request counters. Run: `npx tsx bench/capture.ts [--quick]`.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { seedMessages } from '../sim/common/seed';
+import { customers } from '../sim/common/seed-content';
+import { microsoftProviderFactory } from '../src/providers/microsoft';
+import type { ProviderFactory } from '../src/providers/provider';
+import { dbFromPglite, type Db } from '../src/store/db';
+import { migrate } from '../src/store/migrate';
+import { captureFeature } from '../src/sync/capture/capture-feature';
+import { mailparserParser, postalMimeParser } from '../src/sync/mail/mime-parsers';
+import { connect, startMicrosoftTestEnv } from '../src/providers/microsoft/microsoft-test-harness';
+import { connectImapAccount, connectMicrosoftAccount, mailClient, startMailServers, testEngine, testVault } from '../test/capture/capture-harness';
+import { createTestCompany, createTestDb } from '../test/support/test-db';
+
+const quick = process.argv.includes('--quick');
+/** Scale-out store (TANDEM_TEST_PG_URL) instead of the embedded PGlite. */
+const usePostgres = process.argv.includes('--postgres');
+const COUNT = quick ? 300 : 2000;
+const MAILBOX = 'ava@greenleaf.example';
+
+const messages = seedMessages({ seed: 2026, count: COUNT, mailbox: MAILBOX, profile: 'mixed' });
+const avgKb = messages.reduce((n, m) => n + m.raw.byteLength, 0) / COUNT / 1024;
+console.log(`capture: ${COUNT} seeded 'mixed' messages, ${avgKb.toFixed(1)} KB average, store ${usePostgres ? 'PostgreSQL' : 'PGlite'}`);
+
+// ---------------------------------------------------------------- reference: raw parse rate
+
+async function parseRate(parse: (raw: Uint8Array) => Promise<unknown>): Promise<number> {
+  for (const m of messages.slice(0, 30)) await parse(m.raw); // warm-up
+  const t0 = performance.now();
+  for (const m of messages) await parse(m.raw);
+  return COUNT / ((performance.now() - t0) / 1000);
+}
+
+const postal = await parseRate(postalMimeParser);
+const mailp = await parseRate(mailparserParser);
+const reference = Math.max(postal, mailp);
+console.log(`raw parse: postal-mime ${postal.toFixed(0)} msg/s, mailparser ${mailp.toFixed(0)} msg/s → reference ${reference.toFixed(0)} msg/s`);
+
+// ---------------------------------------------------------------- pipeline
+
+async function freshStore(): Promise<{ db: Db; scope: { companyId: string }; userId: string }> {
+  let db: Db;
+  if (usePostgres) db = (await createTestDb('postgres')).db;
+  else {
+    db = dbFromPglite(await PGlite.create());
+    await migrate(db);
+  }
+  const { scope, userId } = await createTestCompany(db, 'Greenleaf');
+  for (const c of customers) await db.repos.contacts.create(scope, { name: c.name ?? c.address, emails: [c.address] });
+  return { db, scope, userId };
+}
+
+interface PipelineResult {
+  rate: number;
+  activities: number;
+}
+
+/** Drops everything first (not timed), then times sync runs until the capture folder is empty. */
+async function timeCapture(db: Db, run: () => Promise<number>, scope: { companyId: string }): Promise<PipelineResult> {
+  const t0 = performance.now();
+  let done = 0;
+  for (let runs = 0; done < COUNT && runs < 20; runs++) done += await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const unmatched = (await db.repos.activities.listUnmatched(scope, { limit: 200 })).items.length;
+  const activities = new Set<string>();
+  for (const c of await db.repos.contacts.list(scope, { limit: 500 })) {
+    let cursor: string | undefined;
+    do {
+      const page = await db.repos.activities.listForContact(scope, c.id, { limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const a of page.items) activities.add(a.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  if (done !== COUNT) throw new Error(`captured ${done} of ${COUNT}`);
+  return { rate: COUNT / seconds, activities: activities.size + unmatched };
+}
+
+const itemsOf = (r: Awaited<ReturnType<ReturnType<typeof testEngine>['sync']>>): number => {
+  if (r.outcome !== 'succeeded') throw new Error(`sync run ${r.outcome}: ${JSON.stringify(r)}`);
+  return r.items;
+};
+
+async function benchImap(): Promise<PipelineResult> {
+  const servers = await startMailServers(1);
+  const { db, scope, userId } = await freshStore();
+  try {
+    const vault = testVault();
+    const engine = testEngine(db, vault, { features: [captureFeature()] });
+    const user = { ...servers.takeUser() };
+    const account = await connectImapAccount(db, vault, scope, userId, servers, user, engine.clock.now());
+    const client = await mailClient(servers, user);
+    for (const m of messages) await client.drop('Tandem', m.raw);
+    await client.logout();
+    return await timeCapture(db, async () => itemsOf(await engine.sync(account)), scope);
+  } finally {
+    await db.close();
+    await servers.stop();
+  }
+}
+
+async function benchGraph(): Promise<PipelineResult & { requestsPerMessage: number }> {
+  const env = await startMicrosoftTestEnv({ mailboxes: [{ address: MAILBOX, type: 'user' }] });
+  const { db, scope, userId } = await freshStore();
+  try {
+    const vault = testVault();
+    const factory: ProviderFactory = microsoftProviderFactory;
+    const engine = testEngine(db, vault, { features: [captureFeature()], factory, clock: env.clock, oauth: env.oauth });
+    const credentials = await connect(env, MAILBOX);
+    const account = await connectMicrosoftAccount(db, vault, scope, userId, MAILBOX, credentials, env.endpoints, env.clock.now());
+    itemsOf(await engine.sync(account)); // creates the folders
+    for (const m of messages) await env.sim.handle.placeMessage(MAILBOX, 'Tandem', m.raw);
+    // HTTP requests: a $batch is one request (the simulator also counts its items as batch.item).
+    const requests = () => env.sim.handle.counters.count(MAILBOX) - env.sim.handle.counters.count(MAILBOX, 'batch.item');
+    const before = requests();
+    const result = await timeCapture(db, async () => itemsOf(await engine.sync(account)), scope);
+    const spent = requests() - before;
+    if (env.sim.handle.listFolderMessages(MAILBOX, 'Tandem').length !== 0) throw new Error('Graph capture folder not empty');
+    return { ...result, requestsPerMessage: spent / COUNT };
+  } finally {
+    await db.close();
+    await env.close();
+  }
+}
+
+const imap = await benchImap();
+console.log(`imap (Dovecot): ${imap.rate.toFixed(0)} msg/s end to end, ${imap.activities} activities`);
+const graph = await benchGraph();
+console.log(`graph (simulator): ${graph.rate.toFixed(0)} msg/s end to end, ${graph.activities} activities, ${graph.requestsPerMessage.toFixed(3)} requests per message`);
+
+const line = (name: string, figure: number, unit: string, op: '>=' | '<=', target: number): string =>
+  `bench ${name}: ${figure.toFixed(2)} ${unit} (target ${op} ${target}) ${(op === '>=' ? figure >= target : figure <= target) ? 'PASS' : 'MISS'}`;
+console.log(line('capture-throughput-imap', imap.rate / reference, 'of raw parse rate', '>=', 0.5));
+console.log(line('capture-throughput-graph', graph.rate / reference, 'of raw parse rate', '>=', 0.5));
+console.log(line('capture-graph-cost', graph.requestsPerMessage, 'requests per message', '<=', 0.15));

@@ -5,6 +5,7 @@
  * occurrences and exceptions but never series masters, so each master is read once (GET
  * /me/events/{id}) for its pattern. An evicted token answers 410 → cursor_expired.
  */
+import { expandSeries, RecurrenceError } from '../../domain/recurrence';
 import { ProviderError } from '../errors';
 import type { CalendarAbility, CalendarChanges, CalendarWindow, EventInput, ProviderEvent } from '../provider';
 import { runBatch } from './graph-batch';
@@ -34,11 +35,43 @@ export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOp
   /** Series masters read during this provider's life (a job): one GET per master. */
   const masters = new Map<string, ProviderEvent | null>();
 
-  async function master(id: string): Promise<ProviderEvent | null> {
+  /**
+   * Cancelled occurrences are listed on the master only in beta, and /instances never returns them
+   * (event docs), so EXDATEs are the pattern's starts in the window that /instances lacks.
+   */
+  async function cancelledStarts(m: ProviderEvent, window: CalendarWindow): Promise<string[]> {
+    if (!m.recurrence) return [];
+    const key = (s: string) => (m.allDay ? s.slice(0, 10) : new Date(s).toISOString());
+    const present = new Set<string>();
+    let next: string | undefined = `${eventPath(m.providerId)}/instances`;
+    let query: Record<string, string> | undefined = {
+      startDateTime: window.start.toISOString(),
+      endDateTime: window.end.toISOString(),
+      $select: 'id,originalStart,type',
+      $top: '200',
+    };
+    while (next) {
+      const page = (await graph.get(next, query, prefer)) as DeltaPage;
+      for (const i of page.value ?? []) if (i.originalStart) present.add(key(i.originalStart));
+      next = page['@odata.nextLink'];
+      query = undefined;
+    }
+    try {
+      const expected = expandSeries({ start: m.start.local, end: m.end.local, timeZone: m.start.timeZone, allDay: m.allDay, rrule: m.recurrence.rrule }, window);
+      return expected.map((o) => o.originalStart).filter((s) => !present.has(key(s)));
+    } catch (e) {
+      // A rule our expander refuses: report no exclusions rather than invent them.
+      if (e instanceof RecurrenceError) return [];
+      throw e;
+    }
+  }
+
+  async function master(id: string, window: CalendarWindow): Promise<ProviderEvent | null> {
     if (masters.has(id)) return masters.get(id) ?? null;
     try {
       const body = (await graph.get(eventPath(id), { $expand: tandemPropertyExpand }, prefer)) as GraphEvent;
       const mapped = toProviderEvent(body);
+      if (mapped.recurrence) mapped.recurrence.exdates = await cancelledStarts(mapped, window);
       masters.set(id, mapped);
       return mapped;
     } catch (e) {
@@ -53,12 +86,12 @@ export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOp
 
   /**
    * calendarView delta refuses $expand (delta-query-events docs), so our extended property is read
-   * for the changed events in $batch (20 per request). Occurrences carry their master's properties
-   * and masters are read with $expand already. A failed read fails the page: an event reported
-   * without its tandemId would look user-made and be imported twice.
+   * for the changed single events in $batch (20 per request). Tandem makes no series, so instances
+   * never carry it (and masters are read with $expand). A failed read fails the page: an event
+   * reported without its tandemId would look user-made and be imported twice.
    */
   async function attachTandemIds(events: ProviderEvent[]): Promise<void> {
-    const need = events.filter((e) => e.kind === 'single' || e.kind === 'exception');
+    const need = events.filter((e) => e.kind === 'single');
     const outcomes = await runBatch(
       graph,
       need.map((e) => ({ method: 'GET', url: `${eventPath(e.providerId)}?$select=id&$expand=${encodeURIComponent(tandemPropertyExpand)}` })),
@@ -112,7 +145,7 @@ export function createGraphCalendar(graph: GraphClient, options: GraphCalendarOp
       }
       await attachTandemIds(upserts);
       for (const id of seriesIds) {
-        const m = await master(id);
+        const m = await master(id, window);
         if (m && !upserts.some((u) => u.providerId === m.providerId)) upserts.push(m);
       }
       const next = body['@odata.nextLink'] ?? body['@odata.deltaLink'];

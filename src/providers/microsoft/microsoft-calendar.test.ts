@@ -64,9 +64,10 @@ describe('calendar', () => {
     const all = await drain(null);
     expect(all.pages).toBeGreaterThan(1);
     expect(env.sim.handle.counters.count(testMailbox, 'events.get')).toBe(1);
+    expect(env.sim.handle.counters.count(testMailbox, 'events.instances')).toBe(1);
     const m = all.upserts.find((e) => e.providerId === id);
     expect(m).toMatchObject({ kind: 'seriesMaster', sensitivity: 'private', start: { local: '2026-11-05T09:00:00', timeZone: 'America/Chicago' } });
-    expect(m?.recurrence?.rrule).toBe('FREQ=WEEKLY;BYDAY=TH;WKST=SU;UNTIL=20261127T055959Z');
+    expect(m?.recurrence).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=TH;WKST=SU;UNTIL=20261127T055959Z', exdates: ['2026-11-19T15:00:00.000Z'] });
     const instances = all.upserts.filter((e) => e.seriesMasterId === id).sort((a, b) => (a.originalStart ?? '').localeCompare(b.originalStart ?? ''));
     expect(instances.map((e) => [e.kind, e.originalStart, e.start.local])).toEqual([
       ['occurrence', '2026-11-05T15:00:00.000Z', '2026-11-05T09:00:00'],

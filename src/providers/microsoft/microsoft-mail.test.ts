@@ -120,6 +120,15 @@ describe('send', () => {
     expect(env.sim.handle.sentItems(testMailbox).filter((s) => s.internetMessageId === m.messageId)).toHaveLength(1);
   });
 
+  it('a sendMail that times out without an answer is ambiguous; findSent then says it never arrived', async () => {
+    const quick = providerFor(env, creds, testMailbox, { timeoutMs: 100 }).mail;
+    env.sim.handle.faults.add({ kind: 'timeout', match: 'sendMail', times: 1, holdMs: 1000 });
+    const m = testMessage('timeout', { from: testMailbox, to: 'carol@client.test' });
+    const e = await failure(quick?.send({ mime: m.raw, messageId: m.messageId, recipients: ['carol@client.test'] }) ?? Promise.resolve());
+    expect([e.kind, e.ambiguous, e.code]).toEqual(['transient', true, 'TimeoutError']);
+    expect(await mail.findSent(m.messageId)).toBeNull();
+  });
+
   it('a reset before sendMail ran is not ambiguous for reads, and bad MIME is invalid_input', async () => {
     env.sim.handle.faults.add({ kind: 'reset', match: 'messages.list', times: 1 });
     const e = await failure(mail.findSent('<x@tandem.test>'));

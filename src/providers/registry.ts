@@ -3,8 +3,10 @@
  * is refused at connect time with a clear error (ProviderAccess.factory).
  */
 import type { ProviderFactory, ProviderKind } from './provider';
+import { googleProviderFactory } from './google';
 import { imapProviderFactory } from './imap/imap-provider';
 
 export const providerFactories: Partial<Record<ProviderKind, ProviderFactory>> = {
+  google: googleProviderFactory,
   imap: imapProviderFactory,
 };

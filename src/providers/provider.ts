@@ -259,6 +259,11 @@ export interface OAuthAbility {
   refresh(credentials: OAuthCredentials): Promise<OAuthCredentials>;
   /** Microsoft: the tenant's admin-consent link. */
   adminConsentUrl?(tenantId: string): string;
+  /**
+   * Reads the authorize redirect's query: the code and echoed state, or throws the provider's mapped
+   * ProviderError (e.g. Microsoft "admin approval required" → consent_required with adminConsentUrl).
+   */
+  parseRedirect?(query: URLSearchParams): { code: string; state: string | null };
 }
 
 // ---------------------------------------------------------------- the provider

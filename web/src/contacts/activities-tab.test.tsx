@@ -60,7 +60,7 @@ describe('Activities tab', () => {
   it('shows the status of sent mail, with the reason when it failed', async () => {
     renderWithApi(<ActivitiesTab contactId="ct-1" />, {
       'GET /api/contacts/:id/activities': () => ({
-        items: [activity(1, { direction: 'outgoing', status: 'failed', failureReason: 'Recipient address rejected' }), activity(2, { direction: 'outgoing', status: 'sent' })],
+        items: [activity(1, { direction: 'outbound', status: 'failed', failureReason: 'Recipient address rejected' }), activity(2, { direction: 'outbound', status: 'sent' })],
       }),
     });
     expect(await screen.findByLabelText('Status: failed')).toBeTruthy();

@@ -8,6 +8,8 @@ import { RegardingPicker } from './regarding-picker';
 
 const typeLabels: Record<Activity['type'], string> = { email: 'Email', appointment: 'Appointment', note: 'Note' };
 
+const directionLabels: Record<string, string> = { inbound: 'Received', outbound: 'Sent' };
+
 const statusColors: Record<string, string> = { queued: 'yellow', sending: 'yellow', sent: 'green', failed: 'red' };
 
 export function formatAddress(a: Address): string {
@@ -44,7 +46,7 @@ export function ActivityCard({ activity, actions }: { activity: Activity; action
             <Badge variant="outline">{typeLabels[activity.type]}</Badge>
             {activity.direction && (
               <Text size="xs" c="dimmed">
-                {activity.direction}
+                {directionLabels[activity.direction] ?? activity.direction}
               </Text>
             )}
             <Text fw={600}>{subject}</Text>

@@ -6,7 +6,7 @@ export function activity(n: number, overrides: Partial<Activity> = {}): Activity
   return {
     id: `act-${n}`,
     type: 'email',
-    direction: 'incoming',
+    direction: 'inbound',
     subject: `Subject ${n}`,
     from: { address: 'dana@client.test', name: 'Dana Client' },
     to: [{ address: 'ann@acme.test', name: null }],

@@ -42,7 +42,7 @@ function FileToContact({ activity }: { activity: Activity }) {
   const [creating, setCreating] = useState(false);
   const fileTo = (contactId: string) => file.mutate({ activityId: activity.id, contactIds: [contactId] });
   // Incoming mail is usually about its sender; outgoing about its first recipient.
-  const party = activity.direction === 'outgoing' ? activity.to[0] : (activity.from ?? activity.to[0]);
+  const party = activity.direction === 'outbound' ? activity.to[0] : (activity.from ?? activity.to[0]);
 
   return (
     <Stack gap="xs">

@@ -46,15 +46,23 @@ const sensitivities: Record<string, Sensitivity> = { Normal: 'normal', Personal:
 const showAs: Record<string, NonNullable<ProviderEvent['showAs']>> = { Free: 'free', Tentative: 'tentative', Busy: 'busy', OOF: 'oof', WorkingElsewhere: 'workingElsewhere' };
 const responses: Record<string, EventAttendee['response']> = { Accept: 'accepted', Tentative: 'tentative', Decline: 'declined' };
 
+// windows-iana scans its table on every look-up; a sync maps the same few zones thousands of times.
+const zoneCache = new Map<string, string>();
+
 export function zoneOf(item: XNode): string {
   const id = child(item, 'StartTimeZone')?.attrs.Id;
   if (!id) return UTC_ZONE;
-  try {
-    return toIanaZone(id);
-  } catch (e) {
-    if (e instanceof UnknownTimeZoneError) return UTC_ZONE;
-    throw e;
+  let zone = zoneCache.get(id);
+  if (zone === undefined) {
+    try {
+      zone = toIanaZone(id);
+    } catch (e) {
+      if (!(e instanceof UnknownTimeZoneError)) throw e;
+      zone = UTC_ZONE;
+    }
+    zoneCache.set(id, zone);
   }
+  return zone;
 }
 
 function iso(value: string | undefined): string | undefined {

@@ -5,6 +5,11 @@
  * disabled, so people reach one with a delegate's credentials — the resolved own mailbox then differs
  * from the address entered, and the mailbox is reported as shared (the connect flow refuses it).
  * PublicDL / PrivateDL / GroupMailbox are distribution lists and groups.
+ *
+ * ResolveNames matches names, alias and primary SMTP address (UnresolvedEntry reference), not
+ * DOMAIN\user, so a down-level sign-in name is retried as its bare user name (usually the alias).
+ * When the sign-in name resolves to nothing unambiguous, ownership cannot be shown and the entered
+ * address decides alone (a group is still refused).
  */
 import { isProviderError } from '../errors';
 import type { MailboxIdentity, MailboxType } from '../provider';

@@ -2,7 +2,8 @@
  * Mail through EWS: capture folders under msgfolderroot (FindFolder + CreateFolder), listing with
  * FindItem, raw MIME with one GetItem over many ids, one MoveItem over many ids, and sending with
  * CreateItem SendAndSaveCopy carrying our MIME so the Message-ID we chose is kept and the copy lands
- * in Sent Items. A sent message comes back without an ItemId, so findSent searches Sent Items by
+ * in Sent Items. A sent message comes back without an ItemId (the CreateItem (email message)
+ * reference shows SendAndSaveCopy answering an empty m:Items), so findSent searches Sent Items by
  * message:InternetMessageId.
  */
 import { ProviderError } from '../errors';

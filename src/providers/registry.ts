@@ -5,8 +5,10 @@
 import type { ProviderFactory, ProviderKind } from './provider';
 import { googleProviderFactory } from './google';
 import { imapProviderFactory } from './imap/imap-provider';
+import { microsoftProviderFactory } from './microsoft';
 
 export const providerFactories: Partial<Record<ProviderKind, ProviderFactory>> = {
   google: googleProviderFactory,
   imap: imapProviderFactory,
+  microsoft: microsoftProviderFactory,
 };

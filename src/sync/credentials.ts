@@ -10,7 +10,7 @@ import { ProviderError } from '../providers/errors';
 import type { Credentials, OAuthAbility, OAuthCredentials } from '../providers/provider';
 import type { Db } from '../store/db';
 import type { ConnectedAccount } from '../store/repos/accounts';
-import type { Vault } from '../store/vault';
+import { VaultError, type Vault } from '../store/vault';
 
 const credentialsSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -33,7 +33,18 @@ export function sealCredentials(vault: Vault, accountId: string, credentials: Cr
 
 export function openCredentials(vault: Vault, account: Pick<ConnectedAccount, 'id' | 'credentialsSecret'>): Credentials {
   if (!account.credentialsSecret) throw new ProviderError('auth_revoked', 'No stored credentials; reconnect the mailbox.', { code: 'no_credentials' });
-  return credentialsSchema.parse(vault.open(account.credentialsSecret, credentialsContext(account.id)));
+  try {
+    return credentialsSchema.parse(vault.open(account.credentialsSecret, credentialsContext(account.id)));
+  } catch (e) {
+    // Unreadable secrets (the key was changed or lost) cannot heal by retrying: the user reconnects.
+    if (e instanceof VaultError || e instanceof z.ZodError) {
+      throw new ProviderError('auth_revoked', 'Stored credentials cannot be read (was TANDEM_SECRET_KEY changed?); reconnect the mailbox.', {
+        code: 'credentials_unreadable',
+        cause: e,
+      });
+    }
+    throw e;
+  }
 }
 
 export interface CredentialServiceDeps {

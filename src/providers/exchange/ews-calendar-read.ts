@@ -12,7 +12,7 @@ import type { CalendarWindow } from '../provider';
 import type { EwsClient } from './ews-client';
 import { eventShape } from './ews-event-read';
 import { child, children, el, path, textOf, tx, type XNode } from './ews-xml';
-import { fieldUri, folderIdXml, itemShape } from './ews-requests';
+import { fieldUri, itemShape } from './ews-requests';
 
 export interface SyncChange {
   type: 'Create' | 'Update' | 'Delete';
@@ -30,7 +30,7 @@ export async function syncFolderItems(ews: EwsClient, syncState: string | null, 
     'm:SyncFolderItems',
     null,
     itemShape('IdOnly'),
-    el('m:SyncFolderId', null, folderIdXml('calendar')),
+    el('m:SyncFolderId', null, ews.folder('calendar')),
     syncState !== null && tx('m:SyncState', syncState),
     tx('m:MaxChangesReturned', Math.max(1, Math.min(512, maxChanges))),
   );
@@ -63,7 +63,7 @@ export async function calendarView(ews: EwsClient, window: CalendarWindow, max =
     { Traversal: 'Shallow' },
     itemShape('IdOnly', [fieldUri('calendar:UID'), fieldUri('calendar:CalendarItemType')]),
     el('m:CalendarView', { MaxEntriesReturned: max, StartDate: utc(window.start), EndDate: utc(window.end) }),
-    el('m:ParentFolderIds', null, folderIdXml('calendar')),
+    el('m:ParentFolderIds', null, ews.folder('calendar')),
   );
   const root = path(await ews.callOne('FindItem', body), 'RootFolder');
   const span = window.end.getTime() - window.start.getTime();

@@ -19,7 +19,7 @@ import { calendarView, getEvents, syncFolderItems, type ViewEntry } from './ews-
 import { toProviderEvent, zoneOf } from './ews-event-read';
 import { calendarItemXml, eventUpdatesXml } from './ews-event-write';
 import { child, el, path, textOf, type XNode } from './ews-xml';
-import { constantRestriction, findFirstItemId, folderIdXml, tandemIdUri } from './ews-requests';
+import { constantRestriction, findFirstItemId, tandemIdUri } from './ews-requests';
 
 export interface EwsCalendarOptions {
   /** SyncFolderItems MaxChangesReturned for an incremental page (1–512, default 200). */
@@ -109,7 +109,7 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
       const body = el(
         'm:CreateItem',
         { SendMeetingInvitations: notify(input) },
-        el('m:SavedItemFolderId', null, folderIdXml('calendar')),
+        el('m:SavedItemFolderId', null, ews.folder('calendar')),
         el('m:Items', null, calendarItemXml(input)),
       );
       const node = await ews.callOne('CreateItem', body, { write: true });

@@ -1,5 +1,5 @@
 /**
- * A small typed EWS SOAP 1.1 client on the injected `fetch`, with fast-xml-parser for answers.
+ * A small typed EWS SOAP 1.1 client on the injected `fetch`, reading answers with ews-xml.ts.
  *
  * DECISION: our own client, not ews-javascript-api (0.15.3). Measured against the simulator on
  * Node 24, the library (a) throws on every extended-property read or write because it calls
@@ -19,6 +19,7 @@ import { ProviderError } from '../errors';
 import type { FetchLike } from '../provider';
 import { child, children, parseXml, path, textOf, type XNode } from './ews-xml';
 import { mapEwsError, type EwsFailure } from './map-ews-error';
+import { distinguishedFolderXml, type DistinguishedFolder } from './ews-requests';
 
 export const NS_MESSAGES = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const NS_TYPES = 'http://schemas.microsoft.com/exchange/services/2006/types';
@@ -34,6 +35,8 @@ export interface EwsClientOptions {
   signal?: AbortSignal;
   /** Per-request timeout; Exchange gives up on a batch after about a minute (default 100 s). */
   timeoutMs?: number;
+  /** The connected address; well-known folders are addressed in this mailbox (see distinguishedFolderXml). */
+  mailbox?: string;
   /** RequestServerVersion; Exchange2013_SP1 is the newest schema on-premises servers accept. */
   serverVersion?: string;
 }
@@ -86,6 +89,11 @@ export class EwsClient {
 
   get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** A well-known folder of the connected mailbox. */
+  folder(name: DistinguishedFolder): string {
+    return distinguishedFolderXml(name, this.options.mailbox);
   }
 
   private fail(f: EwsFailure): ProviderError {

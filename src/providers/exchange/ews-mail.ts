@@ -12,7 +12,7 @@ import { headerRecipients } from '../microsoft/mime-recipients';
 import type { EwsClient, ResponseMessage } from './ews-client';
 import { listCaptured } from './ews-capture-list';
 import { child, el, path, textOf, tx, type XNode } from './ews-xml';
-import { constantRestriction, fieldUri, findFirstItemId, folderIdXml, itemIdsXml, itemShape } from './ews-requests';
+import { constantRestriction, fieldUri, findFirstItemId, itemIdsXml, itemShape } from './ews-requests';
 
 export interface EwsMailOptions {
   /** Ids per GetItem / MoveItem call. MIME can be large, so fetches are chunked (default 50). */
@@ -26,7 +26,7 @@ async function findTopFolders(ews: EwsClient, names: string[]): Promise<Map<stri
     { Traversal: 'Shallow' },
     el('m:FolderShape', null, tx('t:BaseShape', 'IdOnly'), el('t:AdditionalProperties', null, fieldUri('folder:DisplayName'))),
     el('m:Restriction', null, matches.length > 1 ? el('t:Or', null, matches) : matches),
-    el('m:ParentFolderIds', null, folderIdXml('msgfolderroot')),
+    el('m:ParentFolderIds', null, ews.folder('msgfolderroot')),
   );
   const root = await ews.callOne('FindFolder', body);
   const found = new Map<string, string>();
@@ -40,7 +40,7 @@ async function findTopFolders(ews: EwsClient, names: string[]): Promise<Map<stri
 
 async function createTopFolders(ews: EwsClient, names: string[]): Promise<ResponseMessage[]> {
   const folders = names.map((n) => el('t:Folder', null, tx('t:FolderClass', 'IPF.Note'), tx('t:DisplayName', n)));
-  return ews.call('CreateFolder', el('m:CreateFolder', null, el('m:ParentFolderId', null, folderIdXml('msgfolderroot')), el('m:Folders', null, folders)));
+  return ews.call('CreateFolder', el('m:CreateFolder', null, el('m:ParentFolderId', null, ews.folder('msgfolderroot')), el('m:Folders', null, folders)));
 }
 
 function chunks<T>(list: T[], size: number): T[][] {
@@ -136,7 +136,7 @@ export function createEwsMail(ews: EwsClient, options: EwsMailOptions = {}): Mai
         tx('t:MimeContent', Buffer.from(mail.mime).toString('base64')),
         bcc.length > 0 && el('t:BccRecipients', null, bcc.map((a) => el('t:Mailbox', null, tx('t:EmailAddress', a)))),
       );
-      const body = el('m:CreateItem', { MessageDisposition: 'SendAndSaveCopy' }, el('m:SavedItemFolderId', null, folderIdXml('sentitems')), el('m:Items', null, message));
+      const body = el('m:CreateItem', { MessageDisposition: 'SendAndSaveCopy' }, el('m:SavedItemFolderId', null, ews.folder('sentitems')), el('m:Items', null, message));
       await ews.callOne('CreateItem', body, { write: true });
       return {};
     },

@@ -33,7 +33,7 @@ export class EwsPull {
 
   async subscribe(resource: PushResource, folders?: CaptureFolders): Promise<PushSubscription> {
     if (resource === 'capture' && !folders) throw new TypeError('capture subscriptions need the capture folder');
-    const folder = resource === 'capture' && folders ? folderIdXml({ id: folders.captureId }) : folderIdXml('calendar');
+    const folder = resource === 'capture' && folders ? folderIdXml(folders.captureId) : this.ews.folder('calendar');
     const body = el(
       'm:Subscribe',
       null,

@@ -18,9 +18,18 @@ export function tandemIdUri(): string {
   return el('t:ExtendedFieldURI', tandemIdProperty);
 }
 
-/** A distinguished folder name, or a FolderId for anything else. */
-export function folderIdXml(folder: DistinguishedFolder | { id: string }): string {
-  return typeof folder === 'string' ? el('t:DistinguishedFolderId', { Id: folder }) : el('t:FolderId', { Id: folder.id });
+/**
+ * A well-known folder of a mailbox. Naming the mailbox (DistinguishedFolderId/Mailbox) pins every
+ * call to the address that was connected: if the credentials belong to another account, Exchange
+ * answers ErrorAccessDenied / ErrorNonExistentMailbox instead of quietly serving the signed-in
+ * account's own folders.
+ */
+export function distinguishedFolderXml(folder: DistinguishedFolder, mailbox?: string): string {
+  return el('t:DistinguishedFolderId', { Id: folder }, mailbox && el('t:Mailbox', null, tx('t:EmailAddress', mailbox)));
+}
+
+export function folderIdXml(id: string): string {
+  return el('t:FolderId', { Id: id });
 }
 
 export function itemIdsXml(ids: string[]): string[] {
@@ -43,7 +52,7 @@ export async function findFirstItemId(ews: EwsClient, folder: DistinguishedFolde
     itemShape('IdOnly'),
     el('m:IndexedPageItemView', { MaxEntriesReturned: 1, Offset: 0, BasePoint: 'Beginning' }),
     el('m:Restriction', null, restriction),
-    el('m:ParentFolderIds', null, folderIdXml(folder)),
+    el('m:ParentFolderIds', null, ews.folder(folder)),
   );
   const root = await ews.callOne('FindItem', body);
   return child(path(root, 'RootFolder', 'Items')?.children[0], 'ItemId')?.attrs.Id;

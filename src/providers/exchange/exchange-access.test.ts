@@ -45,6 +45,14 @@ describe('identity', () => {
     expect(id.type).toBe('group');
   });
 
+  it("another account's credentials never reach the signed-in account's own folders", async () => {
+    const wrong = env.provider({ mailbox: 'bob@contoso.com' }); // Alice's login, Bob's address
+    expect((await wrong.identity()).type).toBe('shared');
+    expect((await failure(wrong.mail?.ensureCaptureFolders({ capture: 'Elsewhere', processed: 'Done' }) ?? Promise.resolve())).kind).toBe('permission');
+    expect((await failure(wrong.calendar?.fetchChanges(null, { start: new Date('2026-11-01Z'), end: new Date('2026-12-01Z') }) ?? Promise.resolve())).kind).toBe('permission');
+    expect(() => env.handle.folderMessages(ALICE, 'Elsewhere')).toThrow();
+  });
+
   it('a wrong password is auth_revoked, with nothing else tried', async () => {
     env.handle.counters.reset();
     const e = await failure(env.provider({ password: 'wrong' }).identity());

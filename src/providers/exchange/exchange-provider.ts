@@ -43,6 +43,7 @@ export function createExchangeProvider(ctx: ProviderContext, options: ExchangePr
         })),
     username: creds.username,
     password: creds.password,
+    mailbox: ctx.mailbox,
     fetch: ctx.fetch,
     clock: ctx.clock,
     ...(ctx.signal ? { signal: ctx.signal } : {}),

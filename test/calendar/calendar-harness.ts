@@ -7,7 +7,7 @@
 import { pino } from 'pino';
 import { validateAppointmentInput, type AppointmentInput } from '../../src/domain/appointments';
 import { FakeClock } from '../../src/domain/clock';
-import type { OAuthAbility, Provider, ProviderFactory, ProviderKind, ProviderEndpoints, Credentials } from '../../src/providers/provider';
+import type { FetchLike, OAuthAbility, Provider, ProviderFactory, ProviderKind, ProviderEndpoints, Credentials } from '../../src/providers/provider';
 import type { Db } from '../../src/store/db';
 import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import type { Appointment } from '../../src/store/repos/appointments';
@@ -55,6 +55,8 @@ export interface WorldOptions {
   clock?: FakeClock;
   /** Token refresh for OAuth accounts. */
   oauth?: OAuthAbility;
+  /** The engine's fetch (benchmarks count and time it). */
+  fetch?: FetchLike;
 }
 
 export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldOptions = {}): Promise<CalendarWorld> {
@@ -75,7 +77,7 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
     factories: { [setup.provider]: factory },
     endpoints: {},
     oauthClients: {},
-    fetch: (input, init) => fetch(input, init),
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     clock,
     logger: silent,
     limiter: new MailboxLimiter(() => 4),

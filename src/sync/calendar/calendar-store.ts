@@ -3,12 +3,13 @@
  * that apply planned operations (batched upserts, version-guarded updates of Tandem appointments).
  * Everything runs on the handle it is given, so one page's writes and its cursor share a transaction.
  */
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { ProviderEvent } from '../../providers/provider';
 import type { Orm, Store } from '../../store/db';
 import { isUuid } from '../../store/repos/common';
 import { appointments, outbox } from '../../store/schema';
 import { eventColumns } from './event-fields';
+import { upsertProviderRows } from './provider-upsert';
 import type { CalendarOp, PageState, StoredRow } from './reconcile';
 
 const storedColumns = {
@@ -151,39 +152,8 @@ export class CalendarStore {
 
   private async upsert(orm: Orm, events: readonly ProviderEvent[], masters: ReadonlyMap<string, string>, now: Date): Promise<[string, string][]> {
     const out: [string, string][] = [];
-    const columns = getTableColumns(appointments);
-    for (const part of chunks(events)) {
-      const values = part.map((e) => ({
-        ...eventColumns(e),
-        companyId: this.ref.companyId,
-        ownerUserId: this.ref.ownerUserId,
-        accountId: this.ref.accountId,
-        origin: 'provider' as const,
-        readOnly: true,
-        seriesId: e.seriesMasterId ? (masters.get(e.seriesMasterId) ?? null) : null,
-        createdAt: now,
-        updatedAt: now,
-      }));
-      const set = Object.fromEntries(
-        Object.keys(values[0] ?? {})
-          .filter((k) => !['companyId', 'accountId', 'providerId', 'origin', 'createdAt'].includes(k))
-          .map((k) => {
-            const column = columns[k as keyof typeof columns];
-            return [k, sql.raw(`excluded."${column.name}"`)];
-          }),
-      );
-      const rows = await orm
-        .insert(appointments)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [appointments.accountId, appointments.providerId],
-          set,
-          // Never turn a Tandem appointment into a mirror, nor touch another company's row.
-          setWhere: and(eq(appointments.companyId, this.ref.companyId), eq(appointments.origin, 'provider')),
-        })
-        .returning({ id: appointments.id, providerId: appointments.providerId, kind: appointments.kind });
-      for (const r of rows) if (r.providerId && r.kind === 'series_master') out.push([r.providerId, r.id]);
-    }
+    const seriesIdOf = (e: ProviderEvent) => (e.seriesMasterId ? (masters.get(e.seriesMasterId) ?? null) : null);
+    for (const part of chunks(events)) out.push(...(await upsertProviderRows(orm, this.ref, part, seriesIdOf, now)));
     return out;
   }
 

@@ -3,7 +3,7 @@
  * it sets, and a CRM appointment → the EventInput pushed to the provider (tandemId = appointment id,
  * so the event is recognised when it comes back).
  */
-import { dateToUtcMidnight, localToUtc } from '../../domain/zoned-time';
+import { dateToUtcMidnight, localToUtc, wallMs } from '../../domain/zoned-time';
 import type { EventInput, EventTime, ProviderEvent } from '../../providers/provider';
 import type { AppointmentChange } from '../../domain/appointments';
 import type { Appointment } from '../../store/repos/appointments';
@@ -52,11 +52,35 @@ export function appointmentKindOf(event: Pick<ProviderEvent, 'kind'>): Appointme
 export function instantOf(time: EventTime, allDay: boolean): Date {
   if (allDay) return dateToUtcMidnight(time.local);
   try {
-    return localToUtc(time.local, time.timeZone);
+    return zonedInstant(time.local, time.timeZone);
   } catch (e) {
     if (e instanceof RangeError) return localToUtc(time.local, 'UTC');
     throw e;
   }
+}
+
+/** Offsets (ms) of whole local hours without a transition, by "zone|YYYY-MM-DDTHH". */
+const hourOffsets = new Map<string, number>();
+const maxCachedHours = 50_000;
+
+/**
+ * localToUtc, memoised per local hour: a full sync maps thousands of events and the exact
+ * conversion costs several Intl calls. An hour is cached only when its first and last minute have
+ * the offset of its middle, so hours holding a DST change (or a half-hour one) are always exact.
+ */
+function zonedInstant(local: string, zone: string): Date {
+  const key = `${zone}|${local.slice(0, 13)}`;
+  const cached = hourOffsets.get(key);
+  if (cached !== undefined) return new Date(wallMs(local) - cached);
+  const exact = localToUtc(local, zone);
+  const hour = local.slice(0, 13);
+  const offset = (minute: string) => wallMs(`${hour}:${minute}:00`) - localToUtc(`${hour}:${minute}:00`, zone).getTime();
+  const middle = offset('30');
+  if (offset('00') === middle && offset('59') === middle) {
+    if (hourOffsets.size >= maxCachedHours) hourOffsets.clear();
+    hourOffsets.set(key, middle);
+  }
+  return exact;
 }
 
 export function eventColumns(event: ProviderEvent): EventColumns {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { localToUtc } from '../../domain/zoned-time';
+import { attemptedChange, editableValues, eventInputOf, instantOf } from './event-fields';
+
+describe('instantOf', () => {
+  // Every quarter hour across Berlin's autumn change (25 Oct 2026, 03:00 CEST → 02:00 CET) and
+  // spring change (29 Mar 2026, 02:00 CET → 03:00 CEST), and Lord Howe's half-hour change (5 Apr 2026).
+  const cases: [string, string][] = [];
+  for (const [zone, day] of [
+    ['Europe/Berlin', '2026-10-25'],
+    ['Europe/Berlin', '2026-03-29'],
+    ['Australia/Lord_Howe', '2026-04-05'],
+  ] as const) {
+    for (let m = 0; m < 6 * 60; m += 15) cases.push([zone, `${day}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`]);
+  }
+
+  it('matches the exact conversion, also in hours holding a DST change (twice: cold and memoised)', () => {
+    for (let round = 0; round < 2; round++) {
+      for (const [zone, local] of cases) expect([zone, local, instantOf({ local, timeZone: zone }, false).toISOString()]).toEqual([zone, local, localToUtc(local, zone).toISOString()]);
+    }
+  });
+
+  it('all-day bounds are UTC midnight of their dates; an unknown zone reads as UTC', () => {
+    expect(instantOf({ local: '2026-10-25', timeZone: 'Europe/Berlin' }, true).toISOString()).toBe('2026-10-25T00:00:00.000Z');
+    expect(instantOf({ local: '2026-11-03T09:00:00', timeZone: 'Not/AZone' }, false).toISOString()).toBe('2026-11-03T09:00:00.000Z');
+  });
+});
+
+describe('attemptedChange', () => {
+  const base = { id: 'a', subject: 'Call', body: null, location: null, startLocal: '2026-11-03T09:00:00', endLocal: '2026-11-03T10:00:00', timeZone: 'Europe/Berlin', allDay: false, sensitivity: 'normal' as const, attendees: [{ email: 'x@y.example' }] };
+
+  it('keeps only what the user changed, ignoring how providers echo fields back', () => {
+    const theirs = { ...base, startLocal: '2026-11-03T09:00', body: ' \r\n', attendees: [{ email: 'X@y.example', response: 'accepted' as const }] };
+    expect(attemptedChange(editableValues({ ...base, subject: 'Call (moved)' }), editableValues(theirs))).toEqual({ subject: 'Call (moved)' });
+    expect(attemptedChange(editableValues(base), editableValues(theirs))).toEqual({});
+  });
+
+  it('the event pushed carries the appointment id as tandemId', () => {
+    expect(eventInputOf(base)).toEqual({
+      tandemId: 'a',
+      subject: 'Call',
+      start: { local: '2026-11-03T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { local: '2026-11-03T10:00:00', timeZone: 'Europe/Berlin' },
+      allDay: false,
+      sensitivity: 'normal',
+      attendees: [{ email: 'x@y.example' }],
+    });
+  });
+});

@@ -123,7 +123,7 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
       const body = el(
         'm:UpdateItem',
         { ConflictResolution: 'NeverOverwrite', SendMeetingInvitationsOrCancellations: notify(input) },
-        el('m:ItemChanges', null, el('t:ItemChange', null, el('t:ItemId', { Id: providerId, ChangeKey: etag }), eventUpdatesXml(input))),
+        el('m:ItemChanges', null, el('t:ItemChange', null, el('t:ItemId', { Id: providerId, ChangeKey: etag || undefined }), eventUpdatesXml(input))),
       );
       await ews.callOne('UpdateItem', body);
       return readOne(providerId);

@@ -53,6 +53,8 @@ describe('mapEwsError', () => {
     const error = new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } });
     expect(mapEwsError({ type: 'network', error, mayHaveRun: true }, now).ambiguous).toBe(true);
     expect(mapEwsError({ type: 'network', error }, now).ambiguous).toBe(false);
+    // Refused before a connection existed: the write cannot have happened.
+    expect(mapEwsError({ type: 'network', error: { code: 'ECONNREFUSED' }, mayHaveRun: true }, now).ambiguous).toBe(false);
   });
 
   it('passes a ProviderError through', () => {

@@ -90,6 +90,9 @@ const networkCodes = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/** Failures before a connection existed: the request cannot have reached Exchange. */
+const neverSent = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 function errorCode(e: unknown): string | undefined {
   if (typeof e !== 'object' || e === null) return undefined;
   const code = (e as { code?: unknown }).code;
@@ -136,7 +139,7 @@ export function mapEwsError(f: EwsFailure, now: Date): ProviderError {
       const code = errorCode(f.error);
       const known = code !== undefined && (networkCodes.has(code) || code === 'TimeoutError' || code === 'AbortError');
       if (!known) return new ProviderError('permanent', 'EWS request failed', { cause: f.error, ...(code ? { code } : {}) });
-      return new ProviderError('transient', `EWS connection failed (${code})`, { code, cause: f.error, ambiguous: f.mayHaveRun === true });
+      return new ProviderError('transient', `EWS connection failed (${code})`, { code, cause: f.error, ambiguous: f.mayHaveRun === true && !neverSent.has(code) });
     }
   }
 }

@@ -60,11 +60,13 @@ export async function listCaptured(ews: EwsClient, folderId: string, page: { pag
     const messageId = textOf(item, 'InternetMessageId');
     listed.push({ id, receivedAt: textOf(item, 'DateTimeReceived') ?? '', ...(messageId ? { messageId } : {}) });
   }
-  const refs = listed.slice(0, pageSize);
-  const more = listed.length > refs.length || root?.attrs.IncludesLastItemInRange === 'false';
-  const last = refs[refs.length - 1];
-  if (!more || !last) return { refs };
-  const sameInstant = refs.filter((r) => r.receivedAt === last.receivedAt).map((r) => r.id);
+  const page0 = listed.slice(0, pageSize);
+  const refs = page0.map((r): CapturedRef => (r.receivedAt ? r : { id: r.id, ...(r.messageId ? { messageId: r.messageId } : {}) }));
+  const more = listed.length > page0.length || root?.attrs.IncludesLastItemInRange === 'false';
+  const last = page0[page0.length - 1];
+  // Without a received time there is no key to continue from; the rest waits for the next run.
+  if (!more || !last?.receivedAt) return { refs };
+  const sameInstant = page0.filter((r) => r.receivedAt === last.receivedAt).map((r) => r.id);
   const carried = key?.t === last.receivedAt ? key.s : [];
   return { refs, nextPageToken: encodePageKey({ t: last.receivedAt, s: [...carried, ...sameInstant] }) };
 }

@@ -101,6 +101,7 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
       return db.transaction(async (tx) => {
         const row = await tx.repos.appointments.create(scope, {
           ownerUserId: user.id,
+          createdByUserId: user.id,
           subject: full.subject,
           location: full.location ?? null,
           body: full.bodyText ?? null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localToUtc } from '../../domain/zoned-time';
-import { attemptedChange, editableValues, eventInputOf, instantOf } from './event-fields';
+import { attemptedChange, editableValues, eventColumns, eventInputOf, instantOf } from './event-fields';
 
 describe('instantOf', () => {
   // Every quarter hour across Berlin's autumn change (25 Oct 2026, 03:00 CEST → 02:00 CET) and
@@ -44,6 +44,37 @@ describe('attemptedChange', () => {
       allDay: false,
       sensitivity: 'normal',
       attendees: [{ email: 'x@y.example' }],
+    });
+  });
+});
+
+describe('eventColumns', () => {
+  it('maps a provider instance to the columns it decides (times in UTC, kind, series slot, free/busy)', () => {
+    const cols = eventColumns({
+      providerId: 'S#1',
+      etag: 'e',
+      kind: 'exception',
+      seriesMasterId: 'S',
+      originalStart: '2026-10-27T08:00:00Z',
+      subject: 'Stand-up',
+      start: { local: '2026-10-27T11:00:00', timeZone: 'Europe/Berlin' },
+      end: { local: '2026-10-27T11:30:00', timeZone: 'Europe/Berlin' },
+      allDay: false,
+      sensitivity: 'private',
+      showAs: 'tentative',
+      attendees: [],
+      cancelled: true,
+    });
+    expect(cols).toMatchObject({
+      kind: 'exception',
+      startAt: new Date('2026-10-27T10:00:00Z'),
+      endAt: new Date('2026-10-27T10:30:00Z'),
+      originalStart: new Date('2026-10-27T08:00:00Z'),
+      sensitivity: 'private',
+      showAs: 'tentative',
+      cancelled: true,
+      recurrenceRule: null,
+      exdates: [],
     });
   });
 });

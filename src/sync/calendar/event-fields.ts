@@ -23,6 +23,7 @@ export type EventColumns = Pick<
   | 'allDay'
   | 'attendees'
   | 'sensitivity'
+  | 'showAs'
   | 'icalUid'
   | 'kind'
   | 'recurrenceRule'
@@ -96,6 +97,7 @@ export function eventColumns(event: ProviderEvent): EventColumns {
     allDay: event.allDay,
     attendees: event.attendees,
     sensitivity: event.sensitivity,
+    showAs: event.showAs ?? null,
     icalUid: event.iCalUid ?? null,
     kind: appointmentKindOf(event),
     recurrenceRule: event.recurrence?.rrule ?? null,

@@ -32,8 +32,8 @@ export interface EventOutboxOptions {
   lookupDays?: number;
 }
 
-/** Who attempted a change: the appointment's creator when the store records one, else its owner. */
-function actorOf(a: Appointment & { createdByUserId?: string | null }): string {
+/** Who attempted a change: the appointment's creator, else its owner. */
+function actorOf(a: Appointment): string {
   return a.createdByUserId ?? a.ownerUserId;
 }
 

@@ -56,7 +56,8 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
       if (m && probe) series.set(key(probe), { id: child(m, 'ItemId')?.attrs.Id ?? '', zone: zoneOf(m), event: toProviderEvent(m) });
     });
     const details = await getEvents(ews, entries.map((e) => ({ id: e.id })), batch);
-    const out: ProviderEvent[] = [...series.values()].map((s) => s.event);
+    // Without UIDs two probes can reach the same master: report it once.
+    const out: ProviderEvent[] = [...new Map([...series.values()].map((s) => [s.id, s.event])).values()];
     details.forEach((d, i) => {
       const entry = entries[i];
       if (!d || !entry) return;

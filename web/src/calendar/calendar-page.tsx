@@ -96,6 +96,7 @@ export function CalendarPage({ initialDate, initialView = 'timeGridWeek' }: Cale
               headerToolbar={{ start: 'prev,next today', center: 'title', end: 'timeGridDay,timeGridWeek,dayGridMonth,listWeek' }}
               height="auto"
               nowIndicator
+              scrollTime="07:00:00"
               selectable
               selectMirror
               events={events}

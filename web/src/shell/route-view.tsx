@@ -1,14 +1,20 @@
-import { Text } from '@mantine/core';
-import { useEffect } from 'react';
-import { DomainsPage } from '../admin/domains-page';
-import { SyncHealthPage } from '../admin/sync-health-page';
+import { Loader, Text } from '@mantine/core';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useSignedIn } from '../auth/signed-in';
-import { CalendarPage } from '../calendar/calendar-page';
 import { ContactPage } from '../contacts/contact-page';
 import { ContactsPage } from '../contacts/contacts-page';
 import { matchPath, navigate, usePathname } from '../router';
 import { SyncSettingsPage } from '../settings/sync-settings-page';
 import { UnmatchedPage } from '../unmatched/unmatched-page';
+
+// The calendar library and the admin screens are loaded when first opened, keeping the first load small.
+const CalendarPage = lazy(() => import('../calendar/calendar-page').then((m) => ({ default: m.CalendarPage })));
+const SyncHealthPage = lazy(() => import('../admin/sync-health-page').then((m) => ({ default: m.SyncHealthPage })));
+const DomainsPage = lazy(() => import('../admin/domains-page').then((m) => ({ default: m.DomainsPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loader aria-label="Loading page" />}>{children}</Suspense>;
+}
 
 export function RouteView() {
   const path = usePathname();
@@ -26,17 +32,33 @@ export function RouteView() {
     case '/contacts':
       return <ContactsPage />;
     case '/calendar':
-      return <CalendarPage />;
+      return (
+        <Lazy>
+          <CalendarPage />
+        </Lazy>
+      );
     case '/unmatched':
       return <UnmatchedPage />;
     case '/settings':
     case '/settings/sync':
       return <SyncSettingsPage />;
     case '/admin/sync-health':
-      if (isAdmin) return <SyncHealthPage />;
+      if (isAdmin) {
+        return (
+          <Lazy>
+            <SyncHealthPage />
+          </Lazy>
+        );
+      }
       break;
     case '/admin/domains':
-      if (isAdmin) return <DomainsPage />;
+      if (isAdmin) {
+        return (
+          <Lazy>
+            <DomainsPage />
+          </Lazy>
+        );
+      }
       break;
   }
   return <Text role="alert">This page does not exist.</Text>;

@@ -67,8 +67,10 @@ export class JobQueue {
     this.boss.on('error', (err) => options.logger.error({ err }, 'job queue error'));
   }
 
-  private maintenance(): { superviseIntervalSeconds?: number } {
-    return this.options.superviseIntervalSeconds ? { superviseIntervalSeconds: this.options.superviseIntervalSeconds } : {};
+  private maintenance(): { superviseIntervalSeconds?: number; monitorIntervalSeconds?: number } {
+    const every = this.options.superviseIntervalSeconds;
+    // Expired jobs are found by the monitor pass, which runs at the slower of the two intervals.
+    return every ? { superviseIntervalSeconds: every, monitorIntervalSeconds: every } : {};
   }
 
   async start(): Promise<void> {

@@ -3,7 +3,7 @@ import { Center, Loader, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ApiProvider } from './api/api-context';
-import { createApiClient, type FetchLike } from './api/client';
+import { ApiRequestError, createApiClient, type FetchLike } from './api/client';
 import { meKey, useMe } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { SignedIn } from './auth/signed-in';
@@ -19,7 +19,15 @@ export interface AppProps {
 }
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A 4xx answer will not change on retry (not found, forbidden, invalid); a network blip or 5xx might.
+        retry: (failures, error) => failures < 1 && !(error instanceof ApiRequestError && error.status > 0 && error.status < 500),
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
 }
 
 export function AppProviders({ fetch, mantineEnv, children }: AppProps & { children: ReactNode }) {

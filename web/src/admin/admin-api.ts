@@ -1,6 +1,7 @@
 /** Admin: every account's sync health and resync; email domain authentication records and live checks. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
+import { useWrite } from '../api/use-write';
 import { domainCheckSchema, domainsSchema, syncHealthSchema, type SyncHealthItem } from '../api/schemas';
 
 export const syncHealthKey = ['admin', 'sync-health'] as const;
@@ -18,12 +19,7 @@ export function useSyncHealth(polling: boolean) {
 }
 
 export function useResync() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (accountId: string) => api.send('POST', `/api/admin/accounts/${encodeURIComponent(accountId)}/resync`, {}),
-    onSuccess: () => qc.invalidateQueries({ queryKey: syncHealthKey }),
-  });
+  return useWrite((api, accountId: string) => api.send('POST', `/api/admin/accounts/${encodeURIComponent(accountId)}/resync`, {}), syncHealthKey);
 }
 
 /** A resync asked for at `since` is finished once a run that started after it has finished. */
@@ -38,10 +34,5 @@ export function useDomains() {
 }
 
 export function useCheckDomain() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (domainId: string) => api.send('POST', `/api/admin/domains/${encodeURIComponent(domainId)}/check`, {}, domainCheckSchema),
-    onSuccess: () => qc.invalidateQueries({ queryKey: domainsKey }),
-  });
+  return useWrite((api, domainId: string) => api.send('POST', `/api/admin/domains/${encodeURIComponent(domainId)}/check`, {}, domainCheckSchema), domainsKey);
 }

@@ -1,6 +1,7 @@
 /** Appointments in a date range for a set of calendars, and the writes on Tandem appointments. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
+import { useWrite } from '../api/use-write';
 import { query } from '../api/client';
 import { appointmentSchema, appointmentViewsSchema } from '../api/schemas';
 
@@ -36,20 +37,13 @@ export interface AppointmentInput {
 }
 
 export function useSaveAppointment() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, input }: { id: string | null; input: AppointmentInput }) =>
+  return useWrite(
+    (api, { id, input }: { id: string | null; input: AppointmentInput }) =>
       id ? api.send('PATCH', `/api/appointments/${encodeURIComponent(id)}`, input, appointmentSchema) : api.send('POST', '/api/appointments', input, appointmentSchema),
-    onSuccess: () => qc.invalidateQueries({ queryKey: appointmentsKey }),
-  });
+    appointmentsKey,
+  );
 }
 
 export function useDeleteAppointment() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => api.send('DELETE', `/api/appointments/${encodeURIComponent(id)}`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: appointmentsKey }),
-  });
+  return useWrite((api, id: string) => api.send('DELETE', `/api/appointments/${encodeURIComponent(id)}`), appointmentsKey);
 }

@@ -1,6 +1,7 @@
 /** Queries and mutations for contacts, their activities, Regarding and outgoing mail. */
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
+import { useWrite } from '../api/use-write';
 import { query } from '../api/client';
 import {
   activityPageSchema,
@@ -46,12 +47,7 @@ export interface NewContact {
 }
 
 export function useCreateContact() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: NewContact) => api.send('POST', '/api/contacts', body, contactSchema),
-    onSuccess: () => qc.invalidateQueries({ queryKey: contactsKey }),
-  });
+  return useWrite((api, body: NewContact) => api.send('POST', '/api/contacts', body, contactSchema), contactsKey);
 }
 
 const hasQueued = (items: Activity[]) => items.some((a) => a.status === 'queued');
@@ -69,16 +65,11 @@ export function useActivities(contactId: string) {
 }
 
 export function useSetRegarding() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: async ({ activityId, regarding }: { activityId: string; regarding: Regarding | null }) => {
-      const path = `/api/activities/${encodeURIComponent(activityId)}/regarding`;
-      if (regarding) await api.send('PUT', path, { type: regarding.type, id: regarding.id });
-      else await api.send('DELETE', path);
-    },
-    onSuccess: () => qc.invalidateQueries({ queryKey: activitiesKey }),
-  });
+  return useWrite(async (api, { activityId, regarding }: { activityId: string; regarding: Regarding | null }) => {
+    const path = `/api/activities/${encodeURIComponent(activityId)}/regarding`;
+    if (regarding) await api.send('PUT', path, { type: regarding.type, id: regarding.id });
+    else await api.send('DELETE', path);
+  }, activitiesKey);
 }
 
 export function useRegardingSearch(q: string) {
@@ -98,10 +89,5 @@ export interface OutgoingEmail {
 }
 
 export function useSendEmail() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: OutgoingEmail) => api.send('POST', '/api/emails', body, activitySchema),
-    onSuccess: () => qc.invalidateQueries({ queryKey: activitiesKey }),
-  });
+  return useWrite((api, body: OutgoingEmail) => api.send('POST', '/api/emails', body, activitySchema), activitiesKey);
 }

@@ -1,6 +1,7 @@
 /** Queries and mutations of User Settings → Sync and calendar sharing. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
+import { useWrite } from '../api/use-write';
 import { nextStepSchema, sharesSchema, syncSettingsSchema, type CalendarPrivacy, type Provider } from '../api/schemas';
 
 export const syncSettingsKey = ['settings', 'sync'] as const;
@@ -22,30 +23,15 @@ export function useSyncSettings() {
 
 /** Save, Reconnect: both answer with the next step of the provider's flow. */
 export function useSaveSyncSettings() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: async (input: SyncSettingsInput) => (await api.send('PUT', '/api/settings/sync', input, nextStepSchema)).next,
-    onSuccess: () => qc.invalidateQueries({ queryKey: syncSettingsKey }),
-  });
+  return useWrite(async (api, input: SyncSettingsInput) => (await api.send('PUT', '/api/settings/sync', input, nextStepSchema)).next, syncSettingsKey);
 }
 
 export function useReconnect() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: async () => (await api.send('POST', '/api/settings/sync/reconnect', {}, nextStepSchema)).next,
-    onSuccess: () => qc.invalidateQueries({ queryKey: syncSettingsKey }),
-  });
+  return useWrite(async (api, _: void) => (await api.send('POST', '/api/settings/sync/reconnect', {}, nextStepSchema)).next, syncSettingsKey);
 }
 
 function useAccountAction(path: string) {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.send('POST', path, {}),
-    onSuccess: () => qc.invalidateQueries({ queryKey: syncSettingsKey }),
-  });
+  return useWrite((api, _: void) => api.send('POST', path, {}), syncSettingsKey);
 }
 
 export const useDisconnect = () => useAccountAction('/api/settings/sync/disconnect');
@@ -57,11 +43,9 @@ export function useShares() {
 }
 
 export function useShareChange() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ userId, shared }: { userId: string; shared: boolean }) =>
+  return useWrite(
+    (api, { userId, shared }: { userId: string; shared: boolean }) =>
       api.send(shared ? 'PUT' : 'DELETE', `/api/calendar-shares/${encodeURIComponent(userId)}`, shared ? {} : undefined),
-    onSuccess: () => qc.invalidateQueries({ queryKey: sharesKey }),
-  });
+    sharesKey,
+  );
 }

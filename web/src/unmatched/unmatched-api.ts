@@ -1,6 +1,7 @@
 /** Captured mail that matched no contact, and filing it to contacts. */
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
+import { useWrite } from '../api/use-write';
 import { query } from '../api/client';
 import { activityPageSchema } from '../api/schemas';
 import { activitiesKey } from '../contacts/contacts-api';
@@ -18,11 +19,9 @@ export function useUnmatched() {
 }
 
 export function useFileActivity() {
-  const api = useApi();
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ activityId, contactIds }: { activityId: string; contactIds: string[] }) =>
+  return useWrite(
+    (api, { activityId, contactIds }: { activityId: string; contactIds: string[] }) =>
       api.send('POST', `/api/activities/${encodeURIComponent(activityId)}/file`, { contactIds }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: activitiesKey }),
-  });
+    activitiesKey,
+  );
 }

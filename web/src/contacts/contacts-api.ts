@@ -1,5 +1,5 @@
 /** Queries and mutations for contacts, their activities, Regarding and outgoing mail. */
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
 import { useWrite } from '../api/use-write';
 import { query } from '../api/client';
@@ -31,6 +31,8 @@ export function useContacts(q: string) {
     queryFn: async ({ pageParam }) => (await api.get(`/api/contacts${query({ q, limit: CONTACT_PAGE, after: pageParam })}`, contactListSchema)).items,
     // Search answers one ranked page; the alphabetical list pages by the last id seen.
     getNextPageParam: (last) => (!q && last.length === CONTACT_PAGE ? last[last.length - 1]?.id : undefined),
+    // Keep the current rows while the next search answers, rather than flashing an empty list per keystroke.
+    placeholderData: keepPreviousData,
   });
 }
 

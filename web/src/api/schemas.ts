@@ -105,6 +105,8 @@ export const appointmentSchema = z.object({
   seriesId: z.string().nullish(),
   cancelled: z.boolean().nullish(),
   canEdit: z.boolean().optional(),
+  /** Pushed to the provider yet (Tandem-made appointments are written through the outbox). */
+  synced: z.boolean().optional(),
 });
 export type Appointment = z.infer<typeof appointmentSchema>;
 export const busyBlockSchema = z.object({

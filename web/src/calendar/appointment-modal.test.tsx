@@ -52,4 +52,17 @@ describe('appointment modal', () => {
     await waitFor(() => expect(closed).toHaveLength(1));
     expect(api.callsTo('POST /api/appointments')[0]?.body).toMatchObject({ subject: 'Trade fair', allDay: true, startLocal: '2026-11-03', endLocal: '2026-11-05', sensitivity: 'normal' });
   });
+
+  it('deletes a Tandem appointment and says when it is not yet at the provider', async () => {
+    const closed: string[] = [];
+    const { api } = renderWithApi(<AppointmentModal target={{ mode: 'open', appointment: appointment({ synced: false }) }} onClose={() => closed.push('x')} />, {
+      'DELETE /api/appointments/:id': () => answer(204),
+    });
+    expect((await screen.findByRole('status')).textContent).toMatch(/Waiting to be written/);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(api.callsTo('DELETE /api/appointments/:id')).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete for everyone' }));
+    await waitFor(() => expect(closed).toHaveLength(1));
+    expect(api.callsTo('DELETE /api/appointments/:id')[0]?.path).toBe('/api/appointments/ap-1');
+  });
 });

@@ -107,6 +107,7 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
   const save = useSaveAppointment();
   const remove = useDeleteAppointment();
   const [f, setF] = useState<FormState>(() => initialState(target));
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const existing = target.mode === 'open' ? target.appointment : null;
   const readOnly = existing !== null && !isEditable(existing);
   const error = errorFor(save.error ?? remove.error);
@@ -132,6 +133,11 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
       <Stack>
         {existing && readOnly && <ReadOnlyNotice appointment={existing} />}
         {existing && isRecurring(existing) && !readOnly && <Text size="sm">Part of a recurring series.</Text>}
+        {existing?.origin === 'crm' && existing.synced === false && (
+          <Text size="sm" c="dimmed" role="status">
+            Waiting to be written to the calendar at the provider.
+          </Text>
+        )}
         {error && !error.hasFields && <ErrorAlert error={save.error ?? remove.error} title="Could not save the appointment" />}
         <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack>
@@ -183,8 +189,14 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
         </fieldset>
         <Group justify="space-between">
           {existing && !readOnly ? (
-            <Button color="red" variant="light" loading={remove.isPending} onClick={() => remove.mutate(existing.id, { onSuccess: onDone })}>
-              Delete
+            <Button
+              color="red"
+              variant={confirmDelete ? 'filled' : 'light'}
+              loading={remove.isPending}
+              // Deleting also removes the event from the provider's calendar (and attendees' invitations): ask twice.
+              onClick={() => (confirmDelete ? remove.mutate(existing.id, { onSuccess: onDone }) : setConfirmDelete(true))}
+            >
+              {confirmDelete ? 'Delete for everyone' : 'Delete'}
             </Button>
           ) : (
             <span />

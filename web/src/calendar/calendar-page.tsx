@@ -38,7 +38,10 @@ export function CalendarPage({ initialDate, initialView = 'timeGridWeek' }: Cale
   // Own calendar first, then colleagues alphabetically; each keeps one color.
   const people = useMemo(() => {
     const others = (colleagues.data ?? []).filter((c) => c.id !== me.user.id).sort((a, b) => a.name.localeCompare(b.name));
-    return [{ id: me.user.id, name: `${me.user.name} (you)` }, ...others.map((c) => ({ id: c.id, name: c.name }))];
+    return [
+      { id: me.user.id, name: `${me.user.name} (you)`, private: false },
+      ...others.map((c) => ({ id: c.id, name: c.name, private: c.calendarPrivacy === 'private' })),
+    ];
   }, [colleagues.data, me.user]);
   const colorOf = (userId: string) => calendarColors[Math.max(0, people.findIndex((p) => p.id === userId)) % calendarColors.length] ?? '#1c7ed6';
   const shown = people.filter((p) => !hidden.has(p.id)).map((p) => p.id);
@@ -81,6 +84,11 @@ export function CalendarPage({ initialDate, initialView = 'timeGridWeek' }: Cale
                   <Group gap={6} wrap="nowrap">
                     <ColorSwatch color={colorOf(p.id)} size={10} aria-hidden />
                     <span>{p.name}</span>
+                    {p.private && (
+                      <Text span size="xs" c="dimmed">
+                        (private)
+                      </Text>
+                    )}
                   </Group>
                 }
               />

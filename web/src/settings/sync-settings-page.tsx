@@ -3,7 +3,7 @@
  * Microsoft 365 and Google redirect to their sign-in (MFA happens there); Exchange takes the form's
  * credentials; an admin-consent answer shows the link for the administrator.
  */
-import { Button, Card, Checkbox, Loader, NativeSelect, Radio, Stack, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Loader, NativeSelect, Radio, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { ApiRequestError } from '../api/client';
 import { providerSchema, type NextStep, type SyncSettings } from '../api/schemas';
@@ -126,6 +126,11 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
             error={error?.field('provider')}
           />
           {form.provider === 'exchange' && <ExchangeFields value={exchange} onChange={setExchange} error={error} />}
+          {form.provider === 'imap' && (
+            <Text size="sm" c="dimmed">
+              Other providers send through your company&apos;s SMTP relay, which an administrator sets up under Email domains.
+            </Text>
+          )}
           <Button type="submit" loading={save.isPending} w="fit-content">
             Save
           </Button>

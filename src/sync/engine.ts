@@ -37,7 +37,7 @@ export interface EngineDeps {
   /** How often this process offers a scheduler tick (one process runs each). */
   tickIntervalMs?: number;
   /** Job-queue timings (tests shorten them). */
-  queue?: { jobExpirySeconds?: number; superviseIntervalSeconds?: number; pollingIntervalSeconds?: number };
+  queue?: { heartbeatSeconds?: number; jobExpirySeconds?: number; superviseIntervalSeconds?: number; pollingIntervalSeconds?: number };
 }
 
 export class SyncEngine {

@@ -32,11 +32,14 @@ export interface AccountJobData {
 }
 
 /**
- * A job still active after this long is considered lost (its worker died, e.g. kill -9): pg-boss
- * hands it to another worker. Runs are idempotent, so repeating one is safe.
+ * A live worker heartbeats its jobs; a job whose heartbeat stops (the worker died, e.g. kill -9) is
+ * failed by the monitor and retried on another worker. Runs are idempotent, so repeating one is
+ * safe. A plain expiry would also cut off a long but healthy run (a first sync of a big mailbox) and
+ * let a second worker start the same account, so expiry is only a last-resort backstop.
+ * A lost heartbeat counts as a failed attempt: retryLimit must stay above 0 for the job to come back.
  */
-// Expiry counts as a failed attempt, so retryLimit must be above 0 for a dead worker's job to come back.
-const accountJobExpirySeconds = 15 * 60;
+const accountJobHeartbeatSeconds = 60;
+const accountJobExpirySeconds = 4 * 3600;
 
 export interface JobQueueOptions {
   db: Db;
@@ -44,7 +47,9 @@ export interface JobQueueOptions {
   databaseUrl?: string;
   logger: Logger;
   schema?: string;
-  /** How long an active job may run before it counts as lost and another worker repeats it. */
+  /** How long a job may go without a heartbeat before it counts as lost (pg-boss minimum 10). */
+  heartbeatSeconds?: number;
+  /** Backstop: how long an active job may run at all. */
   jobExpirySeconds?: number;
   /** How often pg-boss looks for expired jobs (tests shorten it to prove kill -9 recovery). */
   superviseIntervalSeconds?: number;
@@ -76,7 +81,15 @@ export class JobQueue {
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
-    const perAccount = { policy: 'stately' as const, expireInSeconds: this.options.jobExpirySeconds ?? accountJobExpirySeconds, retryLimit: 3, retryDelay: 5, notify: true, deleteAfterSeconds: 3600 };
+    const perAccount = {
+      policy: 'stately' as const,
+      heartbeatSeconds: this.options.heartbeatSeconds ?? accountJobHeartbeatSeconds,
+      expireInSeconds: this.options.jobExpirySeconds ?? accountJobExpirySeconds,
+      retryLimit: 3,
+      retryDelay: 5,
+      notify: true,
+      deleteAfterSeconds: 3600,
+    };
     for (const name of [queueNames.sync, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
       await this.boss.createQueue(name, perAccount);
     }

@@ -96,7 +96,7 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
       create table engine_test_runs (id serial primary key, account_id uuid not null, worker text not null, started_at timestamptz not null, finished_at timestamptz, outcome text);
       create table engine_test_effects (account_id uuid primary key);`);
     companyId = (await t.db.repos.companies.create({ name: 'Scale-out Co' })).id;
-    queue = new JobQueue({ db: t.db, databaseUrl: url, logger: createLogger('silent'), jobExpirySeconds: 3 });
+    queue = new JobQueue({ db: t.db, databaseUrl: url, logger: createLogger('silent'), heartbeatSeconds: 10 });
     await queue.start();
   }, 120_000);
 

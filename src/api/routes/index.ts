@@ -9,6 +9,7 @@ import { activityRoutes } from './activities';
 import { appointmentRoutes } from './appointments';
 import { authRoutes, sessionLookup } from './auth';
 import { contactRoutes } from './contacts';
+import { emailRoutes } from './emails';
 import { peopleRoutes } from './people';
 import { recordRoutes } from './records';
 
@@ -30,6 +31,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...recordRoutes(deps),
     ...activityRoutes(deps),
     ...appointmentRoutes({ ...deps, wakeOutbox }),
+    ...emailRoutes({ ...deps, wakeOutbox }),
     ...peopleRoutes(deps),
   ];
   return { routes, sessions: sessionLookup(deps) };

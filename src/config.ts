@@ -25,6 +25,10 @@ const envSchema = z.object({
   GOOGLE_OAUTH_URL: optionalUrl,
   GOOGLE_GMAIL_URL: optionalUrl,
   GOOGLE_CALENDAR_URL: optionalUrl,
+  /** Pub/Sub topic Gmail publishes mailbox changes to (projects/<p>/topics/<t>); push needs it. */
+  GOOGLE_PUBSUB_TOPIC: z.string().optional(),
+  /** DNS servers for the sending-domain checks (comma list, host or host:port); default the system's. */
+  TANDEM_DNS_SERVERS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -42,7 +46,8 @@ export interface Config {
   calendarIntervalMs: number;
   runWorkers: boolean;
   microsoft: { clientId: string; clientSecret: string; authorityHost: string; graphUrl: string };
-  google: { clientId: string; clientSecret: string; oauthUrl: string; gmailUrl: string; calendarUrl: string };
+  google: { clientId: string; clientSecret: string; oauthUrl: string; gmailUrl: string; calendarUrl: string; pubsubTopic: string | undefined };
+  dnsServers: string[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       oauthUrl: e.GOOGLE_OAUTH_URL ?? 'https://oauth2.googleapis.com',
       gmailUrl: e.GOOGLE_GMAIL_URL ?? 'https://gmail.googleapis.com',
       calendarUrl: e.GOOGLE_CALENDAR_URL ?? 'https://www.googleapis.com',
+      pubsubTopic: e.GOOGLE_PUBSUB_TOPIC,
     },
+    dnsServers: e.TANDEM_DNS_SERVERS ? e.TANDEM_DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   };
 }

@@ -19,6 +19,7 @@ export async function runDemo(config: Config, logger: Logger): Promise<number> {
       oauthUrl: sims.google.url,
       gmailUrl: sims.google.url,
       calendarUrl: sims.google.url,
+      pubsubTopic: config.google.pubsubTopic,
     },
   };
   try {

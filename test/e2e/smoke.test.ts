@@ -57,6 +57,22 @@ describe('web UI smoke (tandem demo + Chromium)', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('creates a Tandem appointment in the modal and shows it in the week', async () => {
+    await page.getByRole('button', { name: 'New appointment' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New appointment' });
+    await dialog.getByRole('textbox', { name: 'Subject' }).fill('E2E site visit');
+    // Today 10:00-11:00 is always inside the week on screen (the default "next hour" may not be, late on a Saturday).
+    const now = new Date();
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    await dialog.getByLabel('Starts').fill(`${today}T10:00`);
+    await dialog.getByLabel('Ends').fill(`${today}T11:00`);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('calendar-event').filter({ hasText: 'E2E site visit' }).first().waitFor();
+    await screenshot(page, 'calendar-with-appointment');
+    expect(watched.errors).toEqual([]);
+  });
+
   it('screenshots the other main pages', async () => {
     for (const [path, name, heading] of [
       ['/unmatched', 'unmatched', 'Unmatched mail'],

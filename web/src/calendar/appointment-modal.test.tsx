@@ -44,7 +44,7 @@ describe('appointment modal', () => {
     const closed: string[] = [];
     const { api } = renderWithApi(
       <AppointmentModal target={{ mode: 'create', draft: { start: new Date(2026, 10, 3), end: new Date(2026, 10, 5), allDay: true } }} onClose={() => closed.push('x')} />,
-      { 'POST /api/appointments': () => answer(201, appointment({ id: 'ap-new' })) },
+      { 'POST /api/appointments': () => answer(201, { visibility: 'full', appointment: appointment({ id: 'ap-new' }) }) },
     );
     expect((await screen.findByLabelText(/^Last day/)).getAttribute('value')).toBe('2026-11-04');
     fireEvent.change(screen.getByLabelText(/^Subject/), { target: { value: 'Trade fair' } });

@@ -81,10 +81,13 @@ function toInput(f: FormState): AppointmentInput {
 }
 
 export function AppointmentModal({ target, onClose }: { target: AppointmentModalTarget | null; onClose: () => void }) {
-  const title = !target ? '' : target.mode === 'create' ? 'New appointment' : isEditable(target.appointment) ? 'Edit appointment' : 'Appointment';
+  // Keep showing the last target while the modal fades out, instead of an empty frame.
+  const [shown, setShown] = useState(target);
+  if (target !== null && target !== shown) setShown(target);
+  const title = !shown ? '' : shown.mode === 'create' ? 'New appointment' : isEditable(shown.appointment) ? 'Edit appointment' : 'Appointment';
   return (
-    <Modal opened={target !== null} onClose={onClose} title={title} size="lg">
-      {target && <AppointmentForm key={target.mode === 'open' ? target.appointment.id : 'new'} target={target} onDone={onClose} />}
+    <Modal opened={target !== null} onClose={onClose} onExitTransitionEnd={() => setShown(null)} title={title} size="lg">
+      {shown && <AppointmentForm key={shown.mode === 'open' ? shown.appointment.id : `new-${String(shown.draft.start.getTime())}`} target={shown} onDone={onClose} />}
     </Modal>
   );
 }

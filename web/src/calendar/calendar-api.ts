@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
 import { useWrite } from '../api/use-write';
 import { query } from '../api/client';
-import { appointmentSchema, appointmentViewsSchema } from '../api/schemas';
+import { appointmentViewSchema, appointmentViewsSchema } from '../api/schemas';
 
 export const appointmentsKey = ['appointments'] as const;
 
@@ -39,7 +39,8 @@ export interface AppointmentInput {
 export function useSaveAppointment() {
   return useWrite(
     (api, { id, input }: { id: string | null; input: AppointmentInput }) =>
-      id ? api.send('PATCH', `/api/appointments/${encodeURIComponent(id)}`, input, appointmentSchema) : api.send('POST', '/api/appointments', input, appointmentSchema),
+      // Both answer with the appointment as the caller sees it (an AppointmentView).
+      id ? api.send('PATCH', `/api/appointments/${encodeURIComponent(id)}`, input, appointmentViewSchema) : api.send('POST', '/api/appointments', input, appointmentViewSchema),
     appointmentsKey,
   );
 }

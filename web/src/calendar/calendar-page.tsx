@@ -102,7 +102,7 @@ export function CalendarPage({ initialDate, initialView = 'timeGridWeek' }: Cale
               initialView={initialView}
               {...(initialDate ? { initialDate } : {})}
               headerToolbar={{ start: 'prev,next today', center: 'title', end: 'timeGridDay,timeGridWeek,dayGridMonth,listWeek' }}
-              height="auto"
+              height={760}
               nowIndicator
               scrollTime="07:00:00"
               selectable

@@ -11,7 +11,7 @@ const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json
 const run = spawnSync('vitest', args, { stdio: 'inherit', shell: false });
 
 let passed = 0;
-let failed = 0;
+let failed;
 if (existsSync(out)) {
   const report = JSON.parse(readFileSync(out, 'utf8'));
   passed = report.numPassedTests ?? 0;

@@ -48,6 +48,20 @@ describe('web UI smoke (tandem demo + Chromium)', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('finds a contact by search and attaches Regarding to an email on the Activities tab', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill('Noah Sato');
+    await page.getByRole('link', { name: 'Noah Sato' }).click();
+    const email = page.getByRole('article', { name: 'Email: Invoice question' });
+    await email.getByRole('button', { name: 'Attach Regarding' }).click();
+    await email.getByRole('combobox', { name: 'Regarding' }).fill('Irrigation');
+    await page.getByRole('option', { name: /Irrigation retrofit/ }).click();
+    await email.getByRole('button', { name: 'Clear Regarding' }).waitFor();
+    expect(await email.textContent()).toContain('Irrigation retrofit');
+    await screenshot(page, 'contact-activities-regarding');
+    expect(watched.errors).toEqual([]);
+  });
+
   it('shows the calendar with the FullCalendar week view', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendar' }).click();
     await page.getByRole('heading', { level: 1, name: 'Calendar' }).waitFor();

@@ -53,7 +53,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
         {items.map((item) => (
-          <NavLink key={item.to} component="a" label={item.label} active={path.startsWith(item.to)} {...linkProps(item.to)} />
+          <NavLink
+            key={item.to}
+            component="a"
+            label={item.label}
+            active={path.startsWith(item.to)}
+            aria-current={path.startsWith(item.to) ? 'page' : undefined}
+            {...linkProps(item.to)}
+          />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>

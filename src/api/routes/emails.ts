@@ -1,7 +1,8 @@
 /**
  * Send an email to contacts from the user's connected mailbox. The answer comes at once with the
  * activity in status queued; the outbox delivers it (sent, or failed with the reason). A user
- * without a connected mailbox gets `not_connected`, which points to the SMTP relay option.
+ * without a connected mailbox sends through the company SMTP relay when its domain passes the check;
+ * otherwise `not_connected` says why (no relay, or which DNS record to fix).
  */
 import { z } from 'zod';
 import { SendError, emailInputSchema, queueEmail } from '../../sync/send/send-mail';
@@ -21,7 +22,12 @@ export interface EmailRouteDeps extends RouteDeps {
 const statusView = z.object({ id: z.string(), status: z.string().nullable(), failureReason: z.string().nullable() });
 
 function fromSendError(e: SendError): ApiError {
-  if (e.code === 'not_connected') return new ApiError('not_connected');
+  if (e.code === 'not_connected') {
+    // From the relay gate: the message names the record to fix; `record` / `host` let the UI link to it.
+    const first = e.relayRefusal?.failing[0];
+    const extra = e.relayRefusal ? { reason: e.relayRefusal.code, ...(first ? { record: first.record, host: first.host } : {}) } : undefined;
+    return new ApiError('not_connected', e.message, extra ? { extra } : {});
+  }
   return new ApiError('validation_failed', undefined, { fields: e.fields.map((f) => ({ path: `body.${f.path}`, message: f.message })) });
 }
 

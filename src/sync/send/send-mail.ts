@@ -4,6 +4,8 @@
  * the outbox worker then delivers it with `sendMailHandler`. The Message-ID is made once and is the
  * row's idempotency key: after an ambiguous failure (timeout after the provider accepted) the worker
  * asks the handler to look for it in Sent before sending again, so a send never goes out twice.
+ * A user with no mailbox at all sends through the company SMTP relay instead (sync/relay), when the
+ * relay is set up and their domain passes its SPF/DKIM/DMARC check.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -20,6 +22,7 @@ import { requireMail } from '../capture/require-mail';
 import { ComposeError, composeMime, type OutgoingAttachment } from '../mail/compose-mime';
 import { htmlToPlainText, sanitizeEmailHtml } from '../mail/sanitize-html';
 import type { OutboxHandler } from '../outbox-worker';
+import { RelayRefusedError, relayRouteFor, type RelayRoute } from '../relay/relay-route';
 
 const recipient = z.object({ address: z.email().max(320), name: z.string().trim().max(200).optional() });
 const recipients = z.array(recipient).max(100);
@@ -50,6 +53,8 @@ export class SendError extends Error {
     message: string,
     /** For invalid_input: the field at fault, as a path into the input ("subject", "to.1.address"). */
     readonly fields: { path: string; message: string }[] = [],
+    /** For not_connected from the relay gate: why the relay refused, and the records to fix. */
+    readonly relayRefusal?: RelayRefusedError,
   ) {
     super(message);
   }
@@ -73,14 +78,21 @@ export interface QueuedEmail {
 /** What the outbox row carries: everything a retry needs, so it never composes again. */
 const payloadSchema = z.object({ messageId: z.string().min(3), mimeBase64: z.string(), recipients: z.array(z.string()).min(1) });
 
-async function senderAccount(db: Db, scope: { companyId: string }, userId: string, accountId: string | undefined): Promise<ConnectedAccount> {
+const notConnected = 'No mailbox is connected for sending; connect one in User Settings → Sync, or ask an administrator to set up the SMTP relay.';
+
+/** The user's mailbox, else (no mailbox at all) the company relay when its gate allows. */
+async function senderRoute(db: Db, scope: { companyId: string }, userId: string, accountId: string | undefined, now: Date): Promise<{ account: ConnectedAccount; relay?: undefined } | { account?: undefined; relay: RelayRoute }> {
   // needs_reconnect is fine: the row waits and goes out once the user reconnects; disabled is not.
   const accounts = (await db.repos.accounts.listForUser(scope, userId)).filter((a) => a.status !== 'disabled');
   const account = accountId ? accounts.find((a) => a.id === accountId) : accounts[0];
-  if (!account) {
-    throw new SendError('not_connected', 'No mailbox is connected for sending; connect one in User Settings → Sync, or ask an administrator to set up the SMTP relay.');
+  if (account) return { account };
+  if (accountId) throw new SendError('not_connected', notConnected);
+  try {
+    return { relay: await relayRouteFor(db, scope, userId, now) };
+  } catch (e) {
+    if (e instanceof RelayRefusedError) throw new SendError('not_connected', e.code === 'relay_not_configured' ? notConnected : e.message, [], e);
+    throw e;
   }
-  return account;
 }
 
 function decodeAttachments(input: z.output<typeof emailInputSchema>['attachments'], limit: number): OutgoingAttachment[] {
@@ -101,11 +113,11 @@ export async function queueEmail(db: Db, scope: { companyId: string }, user: { i
   }
   const body = parsed.data;
   const clock = deps.clock ?? systemClock;
-  const account = await senderAccount(db, scope, user.id, body.accountId);
+  const now = clock.now();
+  const { account, relay } = await senderRoute(db, scope, user.id, body.accountId, now);
   const sender = await db.repos.users.get(scope, user.id);
   const attachments = decodeAttachments(body.attachments, deps.maxAttachmentBytes ?? defaultMaxAttachmentBytes);
-  const now = clock.now();
-  const from = { address: account.mailboxAddress, ...(sender?.name ? { name: sender.name } : {}) };
+  const from = { address: account ? account.mailboxAddress : relay.from, ...(sender?.name ? { name: sender.name } : {}) };
   let composed;
   try {
     composed = await composeMime(
@@ -150,16 +162,15 @@ export async function queueEmail(db: Db, scope: { companyId: string }, user: { i
       regarding: body.regarding ?? null,
       // The same key capture uses: if the user later drops the sent copy into Tandem, it is this activity.
       dedupeKey: composed.messageId,
-      accountId: account.id,
+      accountId: account?.id ?? null,
       createdBy: user.id,
       contactIds: matches.map((m) => m.contactId),
     });
+    const payload = { messageId: composed.messageId, mimeBase64: Buffer.from(composed.mime).toString('base64'), recipients: composed.recipients };
     const { row } = await tx.repos.outbox.enqueue(scope, {
-      kind: 'send_mail',
-      accountId: account.id,
+      ...(account ? { kind: 'send_mail', accountId: account.id, payload } : { kind: 'relay_send', accountId: null, payload: { ...payload, from: relay.from, domain: relay.domain } }),
       activityId: activity.id,
       idempotencyKey: composed.messageId,
-      payload: { messageId: composed.messageId, mimeBase64: Buffer.from(composed.mime).toString('base64'), recipients: composed.recipients },
       now,
     });
     return { activity, outboxId: row.id, messageId: composed.messageId };

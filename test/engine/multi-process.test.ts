@@ -24,7 +24,7 @@ interface Worker {
   child: ChildProcess;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -116,7 +116,7 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
     expect(await effectsOf(accountId)).toBe(0);
 
     await startWorker('B');
-    await until('B to finish the run', async () => (await runsOf(accountId)).some((r) => r.worker === 'B' && r.outcome === 'ok'), 60_000);
+    await until('B to finish the run', async () => (await runsOf(accountId)).some((r) => r.worker === 'B' && r.outcome === 'ok'), 120_000);
     expect(await effectsOf(accountId)).toBe(1);
     const runs = await runsOf(accountId);
     expect(runs.map((r) => [r.worker, r.outcome])).toEqual([
@@ -125,7 +125,7 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
     ]);
     const account = await t.db.repos.accounts.get({ companyId }, accountId);
     expect(account?.status).toBe('active');
-  }, 120_000);
+  }, 240_000);
 
   it('Retry-After learned by one process is honoured by another that never saw the 429', async () => {
     const accountId = await addAccount('throttled@scale.example', 'throttle_once');

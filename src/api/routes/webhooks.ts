@@ -1,0 +1,75 @@
+/**
+ * Where the providers call back. No session: each notification proves itself against a stored
+ * subscription (Graph clientState, Calendar channel token, a Gmail watch held for the mailbox).
+ * Everything is answered 202 whether it matched or not, so the endpoints reveal nothing; the work is a
+ * few lookups and an enqueue, well inside Graph's 3-second answer budget.
+ */
+import { z } from 'zod';
+import { validationResponse } from '../../providers/microsoft/graph-notifications';
+import { PushReceiver, type PushReceiverDeps } from '../../sync/push/push-receiver';
+import { webhookPaths } from '../../sync/push/push-manager';
+import type { RouteDeps } from '../deps';
+import { route, type RouteDef } from '../route';
+
+export interface WebhookRouteDeps extends RouteDeps, Pick<PushReceiverDeps, 'syncNow' | 'requestEnsure'> {}
+
+const graphQuery = z.object({ validationToken: z.string().max(2048).optional() });
+
+// Notifications are small; Graph batches up to a few hundred items per POST.
+const bodyLimit = 1024 * 1024;
+
+export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
+  const receiverFor = (log: PushReceiverDeps['logger']) =>
+    new PushReceiver({ db: deps.db, clock: deps.clock, logger: log, syncNow: deps.syncNow, ...(deps.requestEnsure ? { requestEnsure: deps.requestEnsure } : {}) });
+
+  const graph = (url: string, summary: string) =>
+    route({
+      method: 'POST',
+      url,
+      summary,
+      tags: ['webhooks'],
+      auth: 'none',
+      status: 202,
+      bodyLimit,
+      query: graphQuery,
+      async handler({ query, body, request, reply }) {
+        // Graph checks the URL on subscribe (and lifecycle URL) by POSTing ?validationToken=…; echo it.
+        const validation = validationResponse(query);
+        if (validation) return reply.status(validation.status).type(validation.contentType).send(validation.body);
+        await receiverFor(request.log).microsoft(body);
+        return reply.status(202).send();
+      },
+    });
+
+  return [
+    graph(webhookPaths.microsoft, 'Microsoft Graph change notifications (and the validation handshake)'),
+    graph(webhookPaths.microsoftLifecycle, 'Microsoft Graph lifecycle notifications (subscriptionRemoved, missed, reauthorizationRequired)'),
+    route({
+      method: 'POST',
+      url: webhookPaths.gmail,
+      summary: 'Gmail watch notifications through a Cloud Pub/Sub push subscription',
+      tags: ['webhooks'],
+      auth: 'none',
+      status: 202,
+      bodyLimit,
+      async handler({ body, request, reply }) {
+        // Pub/Sub redelivers anything not acknowledged with 2xx; unknown mailboxes are acknowledged too.
+        await receiverFor(request.log).gmail(body);
+        return reply.status(202).send();
+      },
+    }),
+    route({
+      method: 'POST',
+      url: webhookPaths.googleCalendar,
+      summary: 'Google Calendar channel notifications (X-Goog-* headers, no body)',
+      tags: ['webhooks'],
+      auth: 'none',
+      status: 202,
+      bodyLimit,
+      async handler({ request, reply }) {
+        await receiverFor(request.log).googleCalendar(request.headers);
+        return reply.status(202).send();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,60 @@
+/**
+ * Pure rules: which accounts need their subscriptions created, renewed or removed now.
+ */
+import type { ProviderKind, PushResource } from '../../providers/provider';
+import type { ConnectedAccount } from '../../store/repos/accounts';
+import type { PushSubscriptionRow } from '../../store/repos/sync-state';
+import { wantedResources } from './push-store';
+
+export interface AccountRef {
+  id: string;
+  companyId: string;
+}
+
+/** Providers that call us back; Exchange (pull) and IMAP (IDLE) are watched by LocalWatchers instead. */
+export const webhookProviders: readonly ProviderKind[] = ['microsoft', 'google'];
+
+const day = 24 * 3600_000;
+
+/**
+ * How long before expiry a subscription is renewed. A Gmail watch lasts 7 days but Google asks for
+ * watch to be re-called about once a day (Gmail push guide), so it is renewed once a day old. Graph
+ * Outlook subscriptions (10,080 minutes) and Calendar channels get a day of margin, which survives a
+ * worker outage of hours.
+ */
+export function renewBeforeMs(provider: ProviderKind, resource: PushResource): number {
+  return provider === 'google' && resource === 'capture' ? 6 * day : day;
+}
+
+export function isDue(provider: ProviderKind, row: Pick<PushSubscriptionRow, 'resource' | 'expiresAt'>, now: Date): boolean {
+  return row.expiresAt.getTime() - now.getTime() < renewBeforeMs(provider, row.resource);
+}
+
+/**
+ * Accounts with a wanted resource lacking a subscription or one due for renewal, plus accounts that
+ * hold rows they no longer want (stopped, disconnected, feature turned off). `accounts` are the push
+ * candidates; rows of other accounts are stale by definition.
+ */
+export function dueForEnsure(accounts: readonly ConnectedAccount[], rows: readonly PushSubscriptionRow[], now: Date): AccountRef[] {
+  const byAccount = new Map<string, PushSubscriptionRow[]>();
+  for (const row of rows) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
+  const due = new Map<string, AccountRef>();
+  const known = new Set<string>();
+  for (const account of accounts) {
+    known.add(account.id);
+    if (!webhookProviders.includes(account.provider)) continue;
+    const wanted = wantedResources(account);
+    const held = byAccount.get(account.id) ?? [];
+    const missing = wanted.some((r) => !held.some((h) => h.resource === r));
+    const stale = held.some((h) => !wanted.includes(h.resource) || isDue(account.provider, h, now));
+    if (missing || stale) due.set(account.id, { id: account.id, companyId: account.companyId });
+  }
+  for (const row of rows) {
+    // Lease rows of local watchers belong to LocalWatchers; everything else unknown here is stale.
+    if (!known.has(row.accountId) && !row.providerSubscriptionId.startsWith(localLeasePrefix)) due.set(row.accountId, { id: row.accountId, companyId: row.companyId });
+  }
+  return [...due.values()];
+}
+
+/** providerSubscriptionId prefix of the rows LocalWatchers use as per-account leases. */
+export const localLeasePrefix = 'local-watch:';

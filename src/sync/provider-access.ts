@@ -34,6 +34,16 @@ export class ProviderAccess {
     return { ...this.deps.endpoints, ...account.endpoints };
   }
 
+  /** True when configuration holds a client id for the provider's OAuth app (the connect flow explains the set-up otherwise). */
+  hasOAuthClient(kind: ProviderKind): boolean {
+    return Boolean(this.deps.oauthClients[kind]?.clientId);
+  }
+
+  /** The configured fetch, for calls made before an account exists (Exchange Autodiscover at connect). */
+  discoveryFetch(): FetchLike {
+    return this.deps.fetch;
+  }
+
   oauthFor(account: Pick<ConnectedAccount, 'provider' | 'endpoints'>): OAuthAbility | undefined {
     const factory = this.factory(account.provider);
     const client = this.deps.oauthClients[account.provider];
@@ -41,7 +51,7 @@ export class ProviderAccess {
     return factory.oauth(client, this.endpointsFor(account), { fetch: this.deps.fetch, clock: this.deps.clock });
   }
 
-  create(account: ConnectedAccount, credentials: Credentials, jobId?: string): Provider {
+  create(account: Pick<ConnectedAccount, 'id' | 'provider' | 'mailboxAddress' | 'endpoints'>, credentials: Credentials, jobId?: string): Provider {
     const key = mailboxKey(account.provider, account.mailboxAddress);
     const limiter = this.deps.limiter;
     const baseFetch = this.deps.fetch;

@@ -6,12 +6,15 @@ import type { SessionLookup } from '../app';
 import type { RouteDeps } from '../deps';
 import type { RouteDef } from '../route';
 import { activityRoutes } from './activities';
+import { adminSyncRoutes } from './admin';
 import { appointmentRoutes } from './appointments';
 import { authRoutes, sessionLookup } from './auth';
 import { contactRoutes } from './contacts';
 import { emailRoutes } from './emails';
+import { oauthRoutes } from './oauth';
 import { peopleRoutes } from './people';
 import { recordRoutes } from './records';
+import { settingsRoutes } from './settings';
 
 export interface RouteServices {
   engine: Pick<SyncEngine, 'wakeOutbox' | 'syncNow'>;
@@ -33,6 +36,9 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...appointmentRoutes({ ...deps, wakeOutbox }),
     ...emailRoutes({ ...deps, wakeOutbox }),
     ...peopleRoutes(deps),
+    ...settingsRoutes(deps, services),
+    ...oauthRoutes(deps, services),
+    ...adminSyncRoutes(deps, services),
   ];
   return { routes, sessions: sessionLookup(deps) };
 }

@@ -8,7 +8,8 @@ import { ApiError } from './errors';
 export interface RouteDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'publicUrl'>;
+  /** dnsServers: for the sending-domain checks (TANDEM_DNS_SERVERS); optional so tests may omit it. */
+  config: Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'dnsServers'>>;
   /** Random bytes source (session tokens, CSRF tokens); injected so tests can pin it. */
   randomToken(bytes: number): string;
 }

@@ -11,6 +11,7 @@ import { appointmentRoutes } from './appointments';
 import { authRoutes, sessionLookup } from './auth';
 import { contactRoutes } from './contacts';
 import { emailRoutes } from './emails';
+import { mailauthRoutes } from './mailauth';
 import { oauthRoutes } from './oauth';
 import { peopleRoutes } from './people';
 import { recordRoutes } from './records';
@@ -36,6 +37,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...appointmentRoutes({ ...deps, wakeOutbox }),
     ...emailRoutes({ ...deps, wakeOutbox }),
     ...peopleRoutes(deps),
+    ...mailauthRoutes({ ...deps, vault: services.vault, dnsServers: deps.config.dnsServers }),
     ...settingsRoutes(deps, services),
     ...oauthRoutes(deps, services),
     ...adminSyncRoutes(deps, services),

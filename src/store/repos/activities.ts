@@ -2,6 +2,7 @@
  * Activities and their contacts. The Activities tab reads activity_contacts through
  * (company_id, contact_id, occurred_at desc, activity_id desc), so any page is one index range scan.
  */
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
@@ -49,6 +50,13 @@ function toActivity(row: ActivityRow, contactIds: string[]): Activity {
   return { ...rest, regarding, contactIds };
 }
 
+/** What createMany reports per input: the activity it landed in, and that row's status before any change. */
+export interface CreatedActivityRef {
+  id: string;
+  status: ActivityStatus | null;
+  created: boolean;
+}
+
 export class ActivitiesRepo {
   constructor(private readonly orm: Orm) {}
 
@@ -73,6 +81,82 @@ export class ActivitiesRepo {
         return { activity: (await repo.get(scope, row.id)) ?? toActivity(row, contactIds), created: inserted !== undefined };
       }),
     );
+  }
+
+  /**
+   * create() for many activities in one transaction of a few set-based statements (one insert for
+   * the activities, one read of those whose dedupe key was already taken, one insert of the contact
+   * links), answering in input order. Same semantics as calling create() for each input in turn: a
+   * dedupe key already in the company, or repeated earlier in the same call, makes nothing new; the
+   * existing activity is reported with `created: false` and gets the new contact links.
+   */
+  async createMany(scope: Scope, inputs: readonly NewActivity[]): Promise<CreatedActivityRef[]> {
+    if (inputs.length === 0) return [];
+    // Ids are made here so each input finds its row without relying on RETURNING order; an input
+    // repeating a dedupe key of this call shares the id of the first one and inserts nothing.
+    const rowIdOf: string[] = [];
+    const idOfKey = new Map<string, string>();
+    const rows: (typeof activities.$inferInsert & { id: string })[] = [];
+    for (const input of inputs) {
+      const { contactIds: _links, regarding, ...fields } = input;
+      const shared = fields.dedupeKey ? idOfKey.get(fields.dedupeKey) : undefined;
+      if (shared) {
+        rowIdOf.push(shared);
+        continue;
+      }
+      const id = randomUUID();
+      if (fields.dedupeKey) idOfKey.set(fields.dedupeKey, id);
+      rows.push({ ...fields, ...regardingValues(regarding), id, companyId: scope.companyId });
+      rowIdOf.push(id);
+    }
+    return guard('activity', () =>
+      this.orm.transaction(async (tx) => {
+        const landed = new Map<string, { id: string; status: ActivityStatus | null; occurredAt: Date; created: boolean }>();
+        for (const part of chunked(rows, 500)) {
+          const inserted = await tx
+            .insert(activities)
+            .values(part)
+            .onConflictDoNothing({ target: [activities.companyId, activities.dedupeKey], where: sql`${activities.dedupeKey} is not null` })
+            .returning({ id: activities.id, status: activities.status, occurredAt: activities.occurredAt });
+          for (const r of inserted) landed.set(r.id, { ...r, created: true });
+        }
+        // Rows that did not go in: their dedupe key was already taken in the company.
+        const taken = new Map(rows.flatMap((r) => (r.dedupeKey && !landed.has(r.id) ? [[r.dedupeKey, r.id] as const] : [])));
+        for (const part of chunked([...taken.keys()], 5_000)) {
+          const found = await tx
+            .select({ id: activities.id, status: activities.status, occurredAt: activities.occurredAt, dedupeKey: activities.dedupeKey })
+            .from(activities)
+            .where(and(scoped(activities.companyId, scope), inArray(activities.dedupeKey, part)));
+          for (const { dedupeKey, ...row } of found) {
+            const rowId = dedupeKey ? taken.get(dedupeKey) : undefined;
+            if (rowId) landed.set(rowId, { ...row, created: false });
+          }
+        }
+        const links = new Map<string, typeof activityContacts.$inferInsert>();
+        const first = new Set<string>();
+        const out = inputs.map((input, i): CreatedActivityRef => {
+          const rowId = rowIdOf[i] ?? '';
+          const row = landed.get(rowId);
+          if (!row) throw new Error('activity insert returned no row');
+          for (const contactId of input.contactIds) links.set(`${row.id}|${contactId}`, { companyId: scope.companyId, activityId: row.id, contactId, occurredAt: row.occurredAt });
+          const created = row.created && !first.has(rowId);
+          first.add(rowId);
+          return { id: row.id, status: row.status, created };
+        });
+        for (const part of chunked([...links.values()], 5_000)) await tx.insert(activityContacts).values(part).onConflictDoNothing();
+        return out;
+      }),
+    );
+  }
+
+  /** setStatus() for many activities in one statement (failure reasons cleared, as setStatus does by default). */
+  async setStatusMany(scope: Scope, activityIds: readonly string[], status: ActivityStatus): Promise<void> {
+    for (const part of chunked([...new Set(activityIds)], 5_000)) {
+      await this.orm
+        .update(activities)
+        .set({ status, failureReason: null, updatedAt: sql`now()` })
+        .where(and(scoped(activities.companyId, scope), inArray(activities.id, part)));
+    }
   }
 
   async get(scope: Scope, id: string): Promise<Activity | undefined> {
@@ -209,6 +293,12 @@ export function activitiesTabQuery(orm: Orm, scope: Scope, contactId: string, li
     )
     .orderBy(desc(activityContacts.occurredAt), desc(activityContacts.activityId))
     .limit(limit);
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 async function findByDedupe(orm: Orm, scope: Scope, dedupeKey: string): Promise<ActivityRow | undefined> {

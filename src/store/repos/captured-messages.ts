@@ -53,6 +53,30 @@ export class CapturedMessagesRepo {
     });
   }
 
+  /** record() for many messages in one statement; a message already in the ledger keeps its first row. */
+  async recordMany(
+    scope: Scope,
+    inputs: readonly { accountId: string; providerMessageId: string; rfcMessageId?: string | null; activityId?: string | null }[],
+    now: Date,
+  ): Promise<void> {
+    if (inputs.length === 0) return;
+    await guard('captured message', async () => {
+      await this.orm
+        .insert(capturedMessages)
+        .values(
+          inputs.map((input) => ({
+            companyId: scope.companyId,
+            accountId: input.accountId,
+            providerMessageId: input.providerMessageId,
+            rfcMessageId: input.rfcMessageId ?? null,
+            activityId: input.activityId ?? null,
+            capturedAt: now,
+          })),
+        )
+        .onConflictDoNothing({ target: [capturedMessages.accountId, capturedMessages.providerMessageId] });
+    });
+  }
+
   async markProcessed(scope: Scope, accountId: string, providerMessageIds: string[], now: Date): Promise<void> {
     if (providerMessageIds.length === 0) return;
     await this.orm

@@ -11,7 +11,7 @@ import type { Db } from '../../store/db';
 import { sha256Hex, type BlobStore } from '../../store/repos/blobs';
 import { isUuid, type Scope } from '../../store/repos/common';
 
-export type { BlobStore } from '../../store/repos/blobs';
+export { putAll, type BlobStore } from '../../store/repos/blobs';
 
 /** Attachments above this keep their metadata and a refusedReason, not their bytes. */
 export const defaultMaxAttachmentBytes = 25 * 1024 * 1024;
@@ -42,7 +42,10 @@ export class FileBlobStore implements BlobStore {
   }
 
   async put(scope: Scope, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
-    const sha256 = sha256Hex(bytes);
+    return this.write(scope, sha256Hex(bytes), bytes);
+  }
+
+  private async write(scope: Scope, sha256: string, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
     const path = this.pathOf(scope, sha256);
     if (!path) throw new Error('invalid company id for the blob store');
     if (await this.exists(path)) return { sha256, size: bytes.byteLength };
@@ -57,6 +60,22 @@ export class FileBlobStore implements BlobStore {
       throw e;
     }
     return { sha256, size: bytes.byteLength };
+  }
+
+  /** The files of a batch written side by side (each still temp-then-rename); equal bytes once. */
+  async putMany(scope: Scope, items: readonly Uint8Array[]): Promise<{ sha256: string; size: number }[]> {
+    const writes = new Map<string, Promise<{ sha256: string; size: number }>>();
+    return Promise.all(
+      items.map((bytes) => {
+        const sha256 = sha256Hex(bytes);
+        let write = writes.get(sha256);
+        if (!write) {
+          write = this.write(scope, sha256, bytes);
+          writes.set(sha256, write);
+        }
+        return write;
+      }),
+    );
   }
 
   async get(scope: Scope, sha256: string): Promise<Uint8Array | undefined> {

@@ -13,7 +13,7 @@ import type { NewActivity } from '../../store/repos/activities';
 import type { Scope } from '../../store/repos/common';
 import type { AttachmentMeta } from '../../store/schema';
 import { parseMessage, type ParsedMessage } from '../mail/parse-message';
-import type { BlobStore } from './blob-store';
+import { putAll, type BlobStore } from './blob-store';
 import { capturedActivity, contactsFor, matchableAddresses, refusedReason } from './captured-activity';
 
 export interface BatchContext {
@@ -53,6 +53,12 @@ interface Prepared {
   attachments: AttachmentMeta[];
 }
 
+interface StoreRow {
+  ref: CapturedRef;
+  parsed: ParsedMessage;
+  activity: NewActivity;
+}
+
 export class CaptureBatch {
   private errors = 0;
   private retryable = false;
@@ -73,8 +79,7 @@ export class CaptureBatch {
     let stored = 0;
     if (fresh.length > 0) {
       const fetched = this.succeeded(await this.c.mail.fetchRaw(fresh), 'fetch');
-      const prepared: Prepared[] = [];
-      for (const { ref, value } of fetched) prepared.push(await this.prepare(ref, value));
+      const prepared = await this.prepare(fetched);
       const result = await this.store(prepared);
       stored = result.created;
       toMove.push(...result.refs);
@@ -109,24 +114,41 @@ export class CaptureBatch {
     return ok;
   }
 
-  private async prepare(ref: CapturedRef, raw: Uint8Array): Promise<Prepared> {
+  /** Parses each message, then stores the attachment bytes of the whole batch in one call. */
+  private async prepare(fetched: readonly { ref: CapturedRef; value: Uint8Array }[]): Promise<Prepared[]> {
     const { blobs, scope, maxAttachmentBytes } = this.c;
-    const parsed = await parseMessage(raw, { maxAttachmentBytes });
-    const attachments: AttachmentMeta[] = [];
-    for (const a of parsed.attachments) {
-      const meta: AttachmentMeta = { name: a.filename, contentType: a.contentType, size: a.size };
-      if (a.content) meta.sha256 = (await blobs.put(scope, a.content)).sha256;
-      else meta.refusedReason = refusedReason(a.size, maxAttachmentBytes);
-      attachments.push(meta);
+    const prepared: Prepared[] = [];
+    const bytes: Uint8Array[] = [];
+    /** The attachment each stored blob belongs to, in the order of `bytes`. */
+    const owners: AttachmentMeta[] = [];
+    const keep = (meta: AttachmentMeta, content: Uint8Array | undefined, size: number) => {
+      if (content && size <= maxAttachmentBytes) {
+        bytes.push(content);
+        owners.push(meta);
+      } else meta.refusedReason = refusedReason(size, maxAttachmentBytes);
+    };
+    for (const { ref, value: raw } of fetched) {
+      const parsed = await parseMessage(raw, { maxAttachmentBytes });
+      const attachments: AttachmentMeta[] = [];
+      for (const a of parsed.attachments) {
+        const meta: AttachmentMeta = { name: a.filename, contentType: a.contentType, size: a.size };
+        keep(meta, a.content, a.size);
+        attachments.push(meta);
+      }
+      // Whatever the parser could not make sense of, the original bytes are kept: nothing is lost.
+      if (parsed.problems.length > 0) {
+        const original: AttachmentMeta = { name: 'original-message.eml', contentType: 'message/rfc822', size: raw.byteLength };
+        keep(original, raw, raw.byteLength);
+        attachments.push(original);
+      }
+      prepared.push({ ref, parsed, attachments });
     }
-    // Whatever the parser could not make sense of, the original bytes are kept: nothing is lost.
-    if (parsed.problems.length > 0) {
-      const original: AttachmentMeta = { name: 'original-message.eml', contentType: 'message/rfc822', size: raw.byteLength };
-      if (raw.byteLength <= maxAttachmentBytes) original.sha256 = (await blobs.put(scope, raw)).sha256;
-      else original.refusedReason = refusedReason(raw.byteLength, maxAttachmentBytes);
-      attachments.push(original);
-    }
-    return { ref, parsed, attachments };
+    const stored = await putAll(blobs, scope, bytes);
+    owners.forEach((meta, i) => {
+      const sha256 = stored[i]?.sha256;
+      if (sha256) meta.sha256 = sha256;
+    });
+    return prepared;
   }
 
   /** Activities and ledger rows of the batch in one transaction; on failure, message by message. */
@@ -141,11 +163,7 @@ export class CaptureBatch {
     }
     const rows = prepared.map((p) => ({ ref: p.ref, parsed: p.parsed, activity: this.activityOf(p, matches) }));
     try {
-      const created = await db.transaction(async (tx) => {
-        let n = 0;
-        for (const row of rows) n += await this.storeOne(tx, row);
-        return n;
-      });
+      const created = await db.transaction((tx) => this.storeAll(tx, rows));
       return { created, refs: rows.map((r) => r.ref) };
     } catch (e) {
       this.c.logger.warn({ err: e }, 'capture: batch store failed; storing message by message');
@@ -178,8 +196,26 @@ export class CaptureBatch {
     });
   }
 
+  /** The whole batch in a few set-based statements; returns how many activities are new. */
+  private async storeAll(tx: Store, rows: readonly StoreRow[]): Promise<number> {
+    const { scope, accountId } = this.c;
+    const landed = await tx.repos.activities.createMany(
+      scope,
+      rows.map((r) => r.activity),
+    );
+    // The same message captured earlier from another mailbox matched nobody; now it does.
+    const nowFiled = landed.filter((l, i) => !l.created && l.status === 'unmatched' && (rows[i]?.activity.contactIds.length ?? 0) > 0).map((l) => l.id);
+    if (nowFiled.length > 0) await tx.repos.activities.setStatusMany(scope, nowFiled, 'filed');
+    await tx.repos.capturedMessages.recordMany(
+      scope,
+      rows.map((row, i) => ({ accountId, providerMessageId: row.ref.id, rfcMessageId: row.parsed.messageId, activityId: landed[i]?.id ?? null })),
+      this.c.clock.now(),
+    );
+    return landed.filter((l) => l.created).length;
+  }
+
   /** Returns 1 when a new activity was made, 0 when the Message-ID was already captured in the company. */
-  private async storeOne(tx: Store, row: { ref: CapturedRef; parsed: ParsedMessage; activity: NewActivity }): Promise<number> {
+  private async storeOne(tx: Store, row: StoreRow): Promise<number> {
     const { scope, accountId } = this.c;
     const { activity, created } = await tx.repos.activities.create(scope, row.activity);
     // The same message captured earlier from another mailbox matched nobody; now it does.

@@ -10,7 +10,9 @@ import { calendarFeature } from './calendar/calendar-feature';
 import { eventOutboxHandlers } from './calendar/event-outbox';
 import type { SyncFeature } from './feature';
 import type { OutboxHandler } from './outbox-worker';
+import { relaySendHandler } from './relay/relay-send';
 import { sendMailHandler } from './send/send-mail';
+import type { Vault } from '../store/vault';
 
 export function syncFeatures(deps: { config: Pick<Config, 'dataDir' | 'databaseUrl'> }): SyncFeature[] {
   // Scale-out keeps attachment bytes in PostgreSQL (every node sees them); embedded mode on disk.
@@ -18,6 +20,7 @@ export function syncFeatures(deps: { config: Pick<Config, 'dataDir' | 'databaseU
   return [captureFeature(blobs ? { blobs } : {}), calendarFeature()];
 }
 
-export function outboxHandlers(): OutboxHandler[] {
-  return [sendMailHandler, ...eventOutboxHandlers()];
+/** The relay handler opens the relay password and DKIM keys, so it exists where the vault is given. */
+export function outboxHandlers(deps: { vault?: Vault } = {}): OutboxHandler[] {
+  return [sendMailHandler, ...eventOutboxHandlers(), ...(deps.vault ? [relaySendHandler({ vault: deps.vault })] : [])];
 }

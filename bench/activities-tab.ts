@@ -14,17 +14,11 @@ import { activitiesTabQuery } from '../src/store/repos/activities';
 import { encodeKeyset } from '../src/store/repos/common';
 import { createTestCompany, createTestDb } from '../test/support/test-db';
 import { loadActivities, sampleContacts, type SampledContact } from './support/activities-load';
+import { numberArg } from './support/cli-args';
 import { formatLatency, summarize, verdictLine } from './support/report';
 
-function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
-
-const scale = numberArg('scale', 1);
-const samples = Math.round(numberArg('samples', 2000));
+const scale = numberArg('scale', 1, Number.EPSILON);
+const samples = Math.round(numberArg('samples', 2000, 1));
 const ACTIVITIES = Math.round(1_000_000 * scale);
 const CONTACTS = Math.max(10, Math.round(10_000 * scale));
 const PAGE = 25; // the API's default page size (src/api/routes/activities.ts)

@@ -14,18 +14,12 @@ import { createLogger } from '../src/logger';
 import { dbFromPool, type Db } from '../src/store/db';
 import { createVault } from '../src/store/vault';
 import { createTestCompany, createTestDb } from '../test/support/test-db';
+import { numberArg } from './support/cli-args';
 import { noopCaptureFeature, noopProviderFactory, type ProviderMeter } from './support/noop-provider';
 import { verdictLine } from './support/report';
 import { completedSyncJobs, insertAccounts, makeDue, startBenchEngine } from './support/scheduler-rig';
 
-function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a non-negative number`);
-  return value;
-}
-
-const ACCOUNTS = Math.round(numberArg('accounts', 10_000));
+const ACCOUNTS = Math.round(numberArg('accounts', 10_000, 1));
 const WARMUP = 200;
 const providerMs = numberArg('provider-ms', 1);
 const batchSize = Math.max(1, Math.round(numberArg('batch', 20)));

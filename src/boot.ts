@@ -18,7 +18,9 @@ import { openDb, type Db } from './store/db';
 import { migrate } from './store/migrate';
 import { openVault, type Vault } from './store/vault';
 import { CredentialService } from './sync/credentials';
-import { SyncEngine } from './sync/engine';
+import { SyncEngine, type EngineDeps } from './sync/engine';
+import type { SyncFeature } from './sync/feature';
+import type { OutboxHandler } from './sync/outbox-worker';
 import { MailboxLimiter, providerConcurrency } from './sync/mailbox-limiter';
 import { ProviderAccess } from './sync/provider-access';
 import { syncFeatures, outboxHandlers } from './sync/wiring';
@@ -36,6 +38,11 @@ export interface BootOptions {
   factories?: Partial<Record<ProviderKind, ProviderFactory>>;
   /** An already-open database (tests); otherwise opened from the configuration. */
   db?: Db;
+  /** Tests swap the pipeline for a scripted one; production uses sync/wiring.ts. */
+  features?: SyncFeature[];
+  outboxHandlers?: OutboxHandler[];
+  /** Job-queue timings (tests shorten expiry to prove kill -9 recovery). */
+  queue?: EngineDeps['queue'];
 }
 
 export interface Runtime {
@@ -85,8 +92,9 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       metrics,
       credentials,
       providers,
-      features: syncFeatures({ config }),
-      outboxHandlers: outboxHandlers(),
+      features: options.features ?? syncFeatures({ config }),
+      outboxHandlers: options.outboxHandlers ?? outboxHandlers({ vault }),
+      ...(options.queue ? { queue: options.queue } : {}),
       status: { intervalMs: config.captureIntervalMs, failedIntervalMs: 60 * 60_000, stuckAfterMs: 60 * 60_000 },
     });
     await engine.start({ workers: options.workers });

@@ -9,7 +9,8 @@
 import { authenticate } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsResolver } from '../../src/mailauth';
-import { unconfirmedNote } from '../../src/sync/relay/relay-send';
+import { checkDomainCommand, parseCheckDomainArgs } from '../../src/cli/check-domain';
+import { handoverMark, unconfirmedNote } from '../../src/sync/relay/relay-send';
 import { relayPassword, relayUser, startRelayWorld, type RelayWorld } from './relay-harness';
 
 const domain = 'greenleaf.test';
@@ -189,6 +190,39 @@ describe('sending through the relay', () => {
     } finally {
       delete w.behaviour.dropAfterData;
     }
+  });
+
+  it('a worker that died mid-handover: the repeat finds the mark and does not send again', async () => {
+    const before = w.received.length;
+    const activity = (await send('Crashed')).json<{ id: string }>();
+    // A worker claims the row and opens the session, then dies: its lease runs out.
+    const [row] = await w.db.repos.outbox.claimDueForSystem(w.clock.now(), { leaseMs: 60_000, kinds: ['relay_send'] });
+    expect(row?.activityId).toBe(activity.id);
+    await w.db.repos.activities.setStatus({ companyId: w.companyId }, activity.id, 'queued', handoverMark);
+    w.clock.advance(120_000);
+    expect(await w.worker.drain()).toEqual(['already_delivered']);
+    expect(w.received.length).toBe(before);
+    expect(await status(activity.id)).toMatchObject({ status: 'sent', failureReason: unconfirmedNote });
+  });
+
+  it('tandem check-domain prints the records and the live check', async () => {
+    const out: string[] = [];
+    const args = parseCheckDomainArgs([domain, '--dns', w.dns.address]);
+    if (typeof args === 'string') throw new Error(args);
+    expect(await checkDomainCommand(args, { db: w.db, vault: w.vault, clock: w.clock, out: (t) => out.push(t) })).toBe(0);
+    const text = out.join('');
+    expect(text).toContain(`SPF  ${domain}  TXT`);
+    expect(text).toContain(records[1]?.value ?? 'missing');
+    expect(text).toMatch(/Live check at .*: PASS/);
+    expect(text).toContain(`PASS  DKIM at tandem202611._domainkey.${domain}`);
+
+    w.dns.addRecords({ [domain]: { TXT: ['v=spf1 ip4:127.0.0.1 ~all', 'v=spf1 include:other.test ~all'] } });
+    out.length = 0;
+    expect(await checkDomainCommand(args, { db: w.db, vault: w.vault, clock: w.clock, out: (t) => out.push(t) })).toBe(1);
+    expect(out.join('')).toContain(`FAIL  SPF at ${domain}: ${domain} has 2 SPF records`);
+    expect(await checkDomainCommand({ ...args, domain: 'unknown.test' }, { db: w.db, vault: w.vault, out: (t) => out.push(t) })).toBe(2);
+    expect(parseCheckDomainArgs([])).toMatch(/^usage/);
+    publish(records);
   });
 
   it('the relay password appears in no API answer and no log line', () => {

@@ -11,7 +11,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../src/logger';
-import { dbFromPool, type Db } from '../src/store/db';
+import { dbFromPool, queryRows, type Db } from '../src/store/db';
 import { createVault } from '../src/store/vault';
 import { createTestCompany, createTestDb } from '../test/support/test-db';
 import { numberArg } from './support/cli-args';
@@ -28,6 +28,18 @@ const usePglite = process.argv.includes('--pglite');
 const slots = batchSize * concurrency;
 const KIB = 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Transactions committed in the database so far (PostgreSQL's statistics; undefined on PGlite).
+ * Backends report their counts when they go idle, so `settleMs` lets the last ones arrive.
+ */
+async function committedTransactions(db: Db, settleMs = 0): Promise<number | undefined> {
+  if (db.kind !== 'postgres') return undefined;
+  if (settleMs > 0) await sleep(settleMs);
+  await db.orm.execute(sql`select pg_stat_clear_snapshot()`);
+  const [row] = await queryRows<{ n: number }>(db.orm, sql`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`);
+  return row?.n;
+}
 
 /** Waits until `target` sync jobs have completed; samples RSS meanwhile and returns its peak. */
 async function waitForCompleted(db: Db, target: number, timeoutMs: number): Promise<{ peakRss: number }> {
@@ -91,6 +103,7 @@ try {
   console.log(`reference: serial SELECT 1 round trip ${selectOneMs.toFixed(2)} ms, one-row UPDATE with commit ${commitMs.toFixed(2)} ms`);
 
   await makeDue(setup.db, ids);
+  const txBefore = await committedTransactions(db);
   global.gc?.();
   const rssBefore = process.memoryUsage.rss();
   const cpuBefore = process.cpuUsage();
@@ -101,6 +114,7 @@ try {
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuBefore);
   const rssAfter = process.memoryUsage.rss();
+  const txPerRun = txBefore === undefined ? undefined : (((await committedTransactions(db, 1500)) ?? txBefore) - txBefore) / ACCOUNTS;
 
   if (tick.enqueued !== ACCOUNTS) throw new Error(`the tick enqueued ${tick.enqueued} of ${ACCOUNTS} accounts`);
   if (meter.calls !== ACCOUNTS) throw new Error(`the provider was called ${meter.calls} times for ${ACCOUNTS} accounts`);
@@ -121,6 +135,7 @@ try {
   console.log(
     `per account run the engine holds a slot ${(engineSlotMs / ACCOUNTS / commitMs).toFixed(1)}× a one-row UPDATE round trip; this process's CPU: ${((cpu.user + cpu.system) / 1000 / ACCOUNTS).toFixed(2)} ms per account run; the overhead is within 10 % once the provider's own time per run is >= ${((engineSlotMs / ACCOUNTS) * 10).toFixed(0)} ms`,
   );
+  if (txPerRun !== undefined) console.log(`database transactions committed per account run (store and job queue, whole round incl. the tick): ${txPerRun.toFixed(1)}`);
   console.log(
     `RSS: before ${(rssBefore / KIB / KIB).toFixed(1)} MiB, peak during the round ${(peakRss / KIB / KIB).toFixed(1)} MiB, after ${(rssAfter / KIB / KIB).toFixed(1)} MiB → (peak − before) / accounts = ${rssPerAccountKib.toFixed(2)} KiB` +
       (usePglite ? ' (PGlite: the database itself lives in this process)' : ''),

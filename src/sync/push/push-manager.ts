@@ -19,7 +19,7 @@ import type { PushSubscriptionRow } from '../../store/repos/sync-state';
 import type { CredentialService } from '../credentials';
 import { queueNames, type JobQueue } from '../job-queue';
 import type { ProviderAccess } from '../provider-access';
-import { captureFoldersOf, isActive, listPushCandidates, wantedResources } from './push-store';
+import { captureFoldersOf, isActive, listAllPushRows, listPushCandidates, wantedResources } from './push-store';
 import { dueForEnsure, isDue, webhookProviders, type AccountRef } from './push-due';
 
 export interface PushManagerDeps {
@@ -96,7 +96,7 @@ export class PushManager {
   async sweep(): Promise<AccountRef[]> {
     const { db, clock } = this.deps;
     const accounts = await listPushCandidates(db, webhookProviders);
-    const rows = await db.repos.syncState.listPushExpiringForSystem(new Date(8.64e15));
+    const rows = await listAllPushRows(db);
     const due = dueForEnsure(accounts, rows, clock.now());
     for (const ref of due) await this.requestEnsure(ref);
     return due;

@@ -7,7 +7,8 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { PushResource } from '../../providers/provider';
 import type { Db } from '../../store/db';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import { connectedAccounts } from '../../store/schema';
+import type { PushSubscriptionRow } from '../../store/repos/sync-state';
+import { connectedAccounts, pushSubscriptions } from '../../store/schema';
 
 /** Accounts that sync; 'needs_reconnect' and 'disabled' hold no channel (their credentials are dead or gone). */
 export async function listPushCandidates(db: Db, providers: readonly ConnectedAccount['provider'][]): Promise<ConnectedAccount[]> {
@@ -22,6 +23,11 @@ export async function listPushCandidates(db: Db, providers: readonly ConnectedAc
         inArray(connectedAccounts.provider, [...providers]),
       ),
     );
+}
+
+/** Every stored subscription and lease (at most one per account and resource: a small table). */
+export async function listAllPushRows(db: Db): Promise<PushSubscriptionRow[]> {
+  return db.orm.select().from(pushSubscriptions);
 }
 
 /** Whether the account's run could use this push at all; mirrors the features' `enabled` rules. */

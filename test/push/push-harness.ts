@@ -1,0 +1,121 @@
+/**
+ * A Microsoft 365 mailbox on the simulator, connected to Tandem on a fresh PGlite store, with the
+ * webhook routes served on an ephemeral port (the simulator delivers there) and a PushManager. Two
+ * modes: `engine` runs the real SyncEngine (pg-boss on PGlite, LISTEN/NOTIFY) so a notification
+ * becomes a run by itself; `manual` records syncNow calls and runs syncs by hand on the fake clock.
+ */
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { webhookRoutes } from '../../src/api/routes/webhooks';
+import { createMetrics } from '../../src/metrics';
+import { connect, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
+import { microsoftProviderFactory } from '../../src/providers/microsoft';
+import type { ConnectedAccount } from '../../src/store/repos/accounts';
+import { captureFeature } from '../../src/sync/capture/capture-feature';
+import { CredentialService } from '../../src/sync/credentials';
+import { SyncEngine } from '../../src/sync/engine';
+import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
+import { ProviderAccess } from '../../src/sync/provider-access';
+import type { AccountRef } from '../../src/sync/push/push-due';
+import { PushManager } from '../../src/sync/push/push-manager';
+import { connectMicrosoftAccount, rawMessage, silent, testEngine, testVault } from '../capture/capture-harness';
+import { createTestCompany, createTestDb, type TestDb } from '../support/test-db';
+
+export const publicUrl = 'https://tandem.example';
+export const contactAddress = 'margaret.ellis@oakridge-hoa.example';
+
+export interface PushWorld {
+  env: MicrosoftTestEnv;
+  t: TestDb;
+  app: FastifyInstance;
+  /** Where the app really listens (the simulator's deliveries are rewritten from publicUrl to it). */
+  appUrl: string;
+  account: ConnectedAccount;
+  scope: { companyId: string };
+  contactId: string;
+  manager: PushManager;
+  /** `manual` mode: the syncNow calls the webhooks made. */
+  syncCalls: { account: AccountRef; reason: string }[];
+  engine?: SyncEngine;
+  /** Runs one sync of the account by hand (manual mode). */
+  syncByHand(): Promise<unknown>;
+  /** Drops a message from the contact into the Tandem folder, as the user would in Outlook. */
+  drop(id: string): Promise<void>;
+  activities(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startPushWorld(mode: 'engine' | 'manual'): Promise<PushWorld> {
+  let appUrl = '';
+  const env = await startMicrosoftTestEnv({
+    notificationFetch: (input, init) => fetch(String(input).replace(publicUrl, appUrl), init),
+  });
+  // pg-boss schedules on the wall clock: start the fake clock at "now" so both agree.
+  env.clock.set(new Date());
+  const t = await createTestDb('pglite');
+  const { scope, userId } = await createTestCompany(t.db);
+  const vault = testVault();
+  const contactId = (await t.db.repos.contacts.create(scope, { name: 'Margaret Ellis', emails: [contactAddress] })).id;
+  const account = await connectMicrosoftAccount(t.db, vault, scope, userId, testMailbox, await connect(env), env.endpoints, env.clock.now());
+  const clock = env.clock;
+  const providers = new ProviderAccess({
+    factories: { microsoft: microsoftProviderFactory },
+    endpoints: env.endpoints,
+    oauthClients: {},
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    logger: silent,
+    limiter: new MailboxLimiter(() => 4),
+  });
+  const credentials = new CredentialService({ db: t.db, vault, clock, oauthFor: () => env.oauth });
+  const syncCalls: PushWorld['syncCalls'] = [];
+  const hand = testEngine(t.db, vault, { features: [captureFeature()], factory: microsoftProviderFactory, clock, oauth: env.oauth });
+  const engine =
+    mode === 'engine'
+      ? new SyncEngine({ db: t.db, clock, credentials, providers, features: [captureFeature()], outboxHandlers: [], queue: { pollingIntervalSeconds: 30 } , logger: pino({level: process.env.PUSH_LOG ?? 'silent'}) })
+      : undefined;
+  const syncNow = async (a: AccountRef, reason: string) => {
+    syncCalls.push({ account: a, reason });
+    await engine?.syncNow(a, reason);
+  };
+  const manager = new PushManager({ db: t.db, clock, logger: silent, credentials, providers, publicUrl, ...(engine ? { queue: engine.queue } : {}) });
+  const app = await buildApp({
+    logger: silent,
+    metrics: createMetrics({ defaults: false }),
+    sessions: { resolve: async () => null },
+    routes: webhookRoutes({ db: t.db, clock, config: { publicUrl }, randomToken: (n) => randomBytes(n).toString('base64url'), syncNow, requestEnsure: (a) => manager.requestEnsure(a) }),
+    ready: async () => true,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  appUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+  await engine?.start({ workers: true });
+
+  const scopeRef = { companyId: account.companyId };
+  return {
+    env,
+    t,
+    app,
+    appUrl,
+    account,
+    scope,
+    contactId,
+    manager,
+    syncCalls,
+    ...(engine ? { engine } : {}),
+    syncByHand: async () => hand.sync((await t.db.repos.accounts.get(scopeRef, account.id)) ?? account),
+    drop: async (id) => {
+      await env.sim.handle.placeMessage(testMailbox, 'Tandem', rawMessage({ id, from: contactAddress, to: testMailbox }));
+    },
+    activities: async () => (await t.db.repos.activities.listForContact(scope, contactId, { limit: 200 })).items.length,
+    close: async () => {
+      await app.close();
+      await engine?.stop(2_000);
+      await env.sim.handle.flushNotifications();
+      await t.cleanup();
+      await env.close();
+    },
+  };
+}

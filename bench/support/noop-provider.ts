@@ -8,16 +8,16 @@ import type { SyncFeature } from '../../src/sync/feature';
 
 export interface ProviderMeter {
   calls: number;
-  /** Summed wall time spent inside provider calls (ms). */
-  providerMs: number;
+  /**
+   * Summed wall time observed inside provider calls (ms). It exceeds calls × workMs by the event-loop
+   * lag when the timer fires late: that lag is our process being busy (or starved), not the provider.
+   */
+  observedMs: number;
 }
 
-/**
- * `workMs` > 0: each call waits on a timer that long (a provider round trip does not use our CPU);
- * 0: it awaits a resolved promise.
- */
+/** Each call waits on a `workMs` timer, like a provider round trip that costs us no CPU. */
 export function noopProviderFactory(meter: ProviderMeter, workMs: number): ProviderFactory {
-  const work = workMs > 0 ? () => new Promise<void>((resolve) => setTimeout(resolve, workMs)) : () => Promise.resolve();
+  const work = () => new Promise<void>((resolve) => setTimeout(resolve, workMs));
   return {
     kind: 'imap',
     create: (ctx) => ({
@@ -29,7 +29,7 @@ export function noopProviderFactory(meter: ProviderMeter, workMs: number): Provi
           const t0 = performance.now();
           await work();
           meter.calls++;
-          meter.providerMs += performance.now() - t0;
+          meter.observedMs += performance.now() - t0;
           return { refs: [] };
         },
         fetchRaw: async () => [],

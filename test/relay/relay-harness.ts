@@ -60,8 +60,8 @@ export interface RelayWorld {
   /** A member with no mailbox, at the sending domain. */
   memberId: string;
   memberEmail: string;
-  /** as: 'admin' | 'member' */
-  call(as: 'admin' | 'member', method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+  /** `other`: an administrator of another company. */
+  call(as: 'admin' | 'member' | 'other', method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -125,6 +125,8 @@ export async function startRelayWorld(domain: string): Promise<RelayWorld> {
   const admin = await db.repos.users.create(scope, { email: `admin@${domain}`, name: 'Ada Admin', role: 'admin' });
   const memberEmail = `mo@${domain}`;
   const member = await db.repos.users.create(scope, { email: memberEmail, name: 'Mo Member', role: 'member' });
+  const other = await db.repos.companies.create({ name: 'Bravo' });
+  const otherAdmin = await db.repos.users.create({ companyId: other.id }, { email: `admin@bravo.test`, name: 'Bo Admin', role: 'admin' });
   const dns = await startDnsServer({});
   const received: ReceivedMail[] = [];
   const behaviour: RelayBehaviour = {};
@@ -133,6 +135,7 @@ export async function startRelayWorld(domain: string): Promise<RelayWorld> {
   const callers = new Map<string, Caller>([
     ['admin', { companyId: company.id, userId: admin.id, role: 'admin', sessionId: 's-admin', csrfToken: 'csrf' }],
     ['member', { companyId: company.id, userId: member.id, role: 'member', sessionId: 's-member', csrfToken: 'csrf' }],
+    ['other', { companyId: other.id, userId: otherAdmin.id, role: 'admin', sessionId: 's-other', csrfToken: 'csrf' }],
   ]);
   let ids = 0;
   const routeDeps = { db, clock, config: { publicUrl: 'http://localhost', dnsServers: [dns.address] }, randomToken: () => 'x' };

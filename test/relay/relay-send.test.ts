@@ -36,7 +36,7 @@ const bodies: string[] = [];
 let domainId = '';
 let records: RecordView[] = [];
 
-async function call(as: 'admin' | 'member', method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+async function call(as: 'admin' | 'member' | 'other', method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
   const res = await w.call(as, method, url, payload);
   bodies.push(res.body);
   return res;
@@ -107,6 +107,11 @@ describe('relay administration', () => {
     publish(records);
     const after = await check();
     expect(after).toMatchObject({ overall: 'pass', spf: { status: 'pass' }, dkim: { status: 'pass' }, dmarc: { status: 'pass' }, alignment: { status: 'pass' } });
+    // Another company sees neither the domain nor the relay, and cannot check it.
+    expect((await call('other', 'GET', `/api/admin/domains/${domainId}`)).statusCode).toBe(404);
+    expect((await call('other', 'POST', `/api/admin/domains/${domainId}/check`)).statusCode).toBe(404);
+    expect((await call('other', 'GET', '/api/admin/domains')).json()).toEqual({ items: [] });
+    expect((await call('other', 'GET', '/api/admin/relay')).json()).toEqual({ relay: null });
     const listed = (await call('admin', 'GET', '/api/admin/domains')).json<{ items: { id: string; check: { overall: string } | null }[] }>();
     expect(listed.items).toEqual([expect.objectContaining({ id: domainId, check: expect.objectContaining({ overall: 'pass' }) })]);
   });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
-import { webhookRoutes } from '../../src/api/routes/webhooks';
+import { webhookRoutes, type WebhookRouteDeps } from '../../src/api/routes/webhooks';
 import { createMetrics } from '../../src/metrics';
 import { connect, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
 import { microsoftProviderFactory } from '../../src/providers/microsoft';
@@ -47,6 +47,20 @@ export interface PushWorld {
   close(): Promise<void>;
 }
 
+/** The webhook routes alone on an ephemeral loopback port. */
+export async function serveWebhooks(deps: Pick<WebhookRouteDeps, 'db' | 'clock' | 'syncNow' | 'requestEnsure'>): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildApp({
+    logger: silent,
+    metrics: createMetrics({ defaults: false }),
+    sessions: { resolve: async () => null },
+    routes: webhookRoutes({ ...deps, config: { publicUrl }, randomToken: (n) => randomBytes(n).toString('base64url') }),
+    ready: async () => true,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return { app, url: typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '' };
+}
+
 export async function startPushWorld(mode: 'engine' | 'manual'): Promise<PushWorld> {
   let appUrl = '';
   const env = await startMicrosoftTestEnv({
@@ -81,16 +95,8 @@ export async function startPushWorld(mode: 'engine' | 'manual'): Promise<PushWor
     await engine?.syncNow(a, reason);
   };
   const manager = new PushManager({ db: t.db, clock, logger: silent, credentials, providers, publicUrl, ...(engine ? { queue: engine.queue } : {}) });
-  const app = await buildApp({
-    logger: silent,
-    metrics: createMetrics({ defaults: false }),
-    sessions: { resolve: async () => null },
-    routes: webhookRoutes({ db: t.db, clock, config: { publicUrl }, randomToken: (n) => randomBytes(n).toString('base64url'), syncNow, requestEnsure: (a) => manager.requestEnsure(a) }),
-    ready: async () => true,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  appUrl = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+  const { app, url } = await serveWebhooks({ db: t.db, clock, syncNow, requestEnsure: (a) => manager.requestEnsure(a) });
+  appUrl = url;
   await engine?.start({ workers: true });
 
   const scopeRef = { companyId: account.companyId };

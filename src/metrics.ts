@@ -8,10 +8,27 @@ export interface Metrics {
   syncLatency: Histogram<'feature' | 'provider'>;
   providerRequests: Counter<'provider' | 'outcome'>;
   accountsByStatus: Gauge<'status'>;
+  /** Registers work to do right before each scrape (gauges read from the database). */
+  onScrape(fn: () => Promise<void>): void;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
+  const scrapeHooks: (() => Promise<void>)[] = [];
+  // prom-client awaits each gauge's collect() before reading it, for all metrics at once: the
+  // gauges share one in-flight refresh per scrape.
+  let inFlight: Promise<void> | undefined;
+  const beforeScrape = (): Promise<void> => {
+    inFlight ??= Promise.all(scrapeHooks.map((fn) => fn())).then(
+      () => {
+        inFlight = undefined;
+      },
+      () => {
+        inFlight = undefined;
+      },
+    );
+    return inFlight;
+  };
   if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: 'tandem_' });
   return {
     registry,
@@ -22,7 +39,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    jobs: new Gauge({ name: 'tandem_jobs', help: 'Jobs by queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+    jobs: new Gauge({ name: 'tandem_jobs', help: 'Jobs by queue and state', labelNames: ['queue', 'state'], registers: [registry], collect: beforeScrape }),
     syncLatency: new Histogram({
       name: 'tandem_sync_duration_seconds',
       help: 'Duration of one sync run',
@@ -36,6 +53,9 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),
-    accountsByStatus: new Gauge({ name: 'tandem_accounts', help: 'Connected accounts by status', labelNames: ['status'], registers: [registry] }),
+    accountsByStatus: new Gauge({ name: 'tandem_accounts', help: 'Connected accounts by status', labelNames: ['status'], registers: [registry], collect: beforeScrape }),
+    onScrape: (fn) => {
+      scrapeHooks.push(fn);
+    },
   };
 }

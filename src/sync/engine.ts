@@ -18,6 +18,7 @@ import { OutboxWorker, type OutboxHandler } from './outbox-worker';
 import type { ProviderAccess } from './provider-access';
 import { defaultRetryPolicyConfig, type RetryPolicyConfig } from './retry-policy';
 import { Scheduler } from './scheduler';
+import { collectOnScrape } from './metrics-collector';
 
 export interface EngineDeps {
   db: Db;
@@ -91,6 +92,7 @@ export class SyncEngine {
   /** Starts the queue; with `workers`, also takes jobs and offers scheduler ticks. */
   async start(options: { workers: boolean }): Promise<void> {
     await this.queue.start();
+    if (this.deps.metrics) collectOnScrape(this.deps.metrics, { db: this.deps.db, queue: this.queue, logger: this.deps.logger });
     if (!options.workers) return;
     const batchSize = this.deps.batchSize ?? 20;
     const concurrency = this.deps.concurrency ?? 4;

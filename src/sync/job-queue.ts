@@ -58,11 +58,14 @@ export interface JobQueueOptions {
 
 export class JobQueue {
   readonly boss: PgBoss;
+  /** The PostgreSQL schema pg-boss keeps its tables in. */
+  readonly schema: string;
   private started = false;
 
   constructor(private readonly options: JobQueueOptions) {
     const { db } = options;
     const schema = options.schema ?? 'pgboss';
+    this.schema = schema;
     if (db.kind === 'pglite') {
       this.boss = new PgBoss({ db: fromPglite(db.pglite), schema, useListenNotify: true, ...this.maintenance() });
     } else {

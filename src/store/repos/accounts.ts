@@ -158,6 +158,15 @@ export class AccountsRepo {
       .where(inArray(connectedAccounts.id, [...ids]));
   }
 
+  /** System: connected accounts per status, for the accounts-by-status metric. */
+  async countByStatusForSystem(): Promise<{ status: AccountStatus; count: number }[]> {
+    return this.orm
+      .select({ status: connectedAccounts.status, count: sql<number>`count(*)::int` })
+      .from(connectedAccounts)
+      .where(connected)
+      .groupBy(connectedAccounts.status);
+  }
+
   /** The sync engine's progress marker; stage null when idle. */
   async setStage(scope: Scope, id: string, stage: string | null, now: Date): Promise<void> {
     await this.update(scope, id, { stage, stageStartedAt: stage ? now : null }, now);

@@ -36,6 +36,8 @@ export interface PushManagerDeps {
   randomSecret?: () => string;
   /** How often this process looks for subscriptions to create or renew. */
   sweepIntervalMs?: number;
+  /** After a failed subscribe / renew, the sweep leaves the account alone this long (default 15 min). */
+  retryAfterFailureMs?: number;
 }
 
 export interface EnsureReport {
@@ -67,6 +69,8 @@ const emptyReport = (): EnsureReport => ({ created: [], renewed: [], removed: []
 export class PushManager {
   private timer: NodeJS.Timeout | undefined;
   private readonly secret: () => string;
+  /** Accounts whose last ensure failed, and until when the sweep skips them (per process). */
+  private readonly failedUntil = new Map<string, number>();
 
   constructor(private readonly deps: PushManagerDeps) {
     // Graph allows 128 characters of clientState; 32 random bytes are 43 in base64url.
@@ -97,7 +101,9 @@ export class PushManager {
     const { db, clock } = this.deps;
     const accounts = await listPushCandidates(db, webhookProviders);
     const rows = await listAllPushRows(db);
-    const due = dueForEnsure(accounts, rows, clock.now());
+    const now = clock.now().getTime();
+    // A provider refusing our callback URL (a misconfigured public URL) must not be asked every minute.
+    const due = dueForEnsure(accounts, rows, clock.now()).filter((ref) => (this.failedUntil.get(ref.id) ?? 0) <= now);
     for (const ref of due) await this.requestEnsure(ref);
     return due;
   }
@@ -152,6 +158,8 @@ export class PushManager {
         log.warn({ err, kind, resource }, 'push subscription not in place; polling continues');
       }
     }
+    if (report.failed.length > 0) this.failedUntil.set(ref.id, now.getTime() + (this.deps.retryAfterFailureMs ?? 15 * 60_000));
+    else this.failedUntil.delete(ref.id);
     return report;
   }
 

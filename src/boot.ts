@@ -23,7 +23,7 @@ import type { SyncFeature } from './sync/feature';
 import type { OutboxHandler } from './sync/outbox-worker';
 import { MailboxLimiter, providerConcurrency } from './sync/mailbox-limiter';
 import { ProviderAccess } from './sync/provider-access';
-import { syncFeatures, outboxHandlers } from './sync/wiring';
+import { blobStoreFor, syncFeatures, outboxHandlers } from './sync/wiring';
 
 export interface BootOptions {
   config: Config;
@@ -65,6 +65,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
     await migrate(db);
     const vault = openVault({ dataDir: config.dataDir, ...(config.secretKey ? { secretKey: config.secretKey } : {}) });
     const metrics = createMetrics();
+    const blobs = blobStoreFor(config, db);
     const providers = new ProviderAccess({
       factories: options.factories ?? providerFactories,
       endpoints: {
@@ -92,7 +93,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       metrics,
       credentials,
       providers,
-      features: options.features ?? syncFeatures({ config }),
+      features: options.features ?? syncFeatures({ blobs }),
       outboxHandlers: options.outboxHandlers ?? outboxHandlers({ vault }),
       ...(options.queue ? { queue: options.queue } : {}),
       status: { intervalMs: config.captureIntervalMs, failedIntervalMs: 60 * 60_000, stuckAfterMs: 60 * 60_000 },
@@ -102,7 +103,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
     let app: FastifyInstance | undefined;
     if (options.api) {
       const routeDeps = { db, clock, config, randomToken: (n: number) => randomBytes(n).toString('base64url') };
-      const built = buildRoutes(routeDeps, { engine, vault, providers });
+      const built = buildRoutes(routeDeps, { engine, vault, providers, blobs });
       app = await buildApp({
         logger,
         metrics,

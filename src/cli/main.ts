@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { DataDirLockedError } from '../store/lockfile';
+import { runCheckDomain } from './check-domain';
 import { runDemo } from './demo';
 import { runMigrate, runSeedDemo, runUserAdd } from './admin-commands';
 import { runStart, runWorker } from './start';
@@ -19,6 +20,7 @@ Commands:
   migrate               apply database migrations
   seed-demo             seed the demo company (Greenleaf Landscaping)
   user add --company <id> --email <e> --name <n> --password <p> [--admin]
+  check-domain <domain> [--dns host:port]   records to publish and a live SPF/DKIM/DMARC check
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(config, logger);
     case 'seed-demo':
       return runSeedDemo(config, logger);
+    case 'check-domain':
+      return runCheckDomain(config, logger, rest);
     case 'user': {
       const { positionals, values } = parseArgs({
         args: rest,

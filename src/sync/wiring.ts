@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Config } from '../config';
 import { captureFeature } from './capture/capture-feature';
-import { FileBlobStore } from './capture/blob-store';
+import { FileBlobStore, databaseBlobStore, type BlobStore } from './capture/blob-store';
+import type { Db } from '../store/db';
 import { calendarFeature } from './calendar/calendar-feature';
 import { eventOutboxHandlers } from './calendar/event-outbox';
 import type { SyncFeature } from './feature';
@@ -14,10 +15,13 @@ import { relaySendHandler } from './relay/relay-send';
 import { sendMailHandler } from './send/send-mail';
 import type { Vault } from '../store/vault';
 
-export function syncFeatures(deps: { config: Pick<Config, 'dataDir' | 'databaseUrl'> }): SyncFeature[] {
-  // Scale-out keeps attachment bytes in PostgreSQL (every node sees them); embedded mode on disk.
-  const blobs = deps.config.databaseUrl ? undefined : new FileBlobStore(join(deps.config.dataDir, 'blobs'));
-  return [captureFeature(blobs ? { blobs } : {}), calendarFeature()];
+/** Scale-out keeps attachment bytes in PostgreSQL (every node sees them); embedded mode on disk. */
+export function blobStoreFor(config: Pick<Config, 'dataDir' | 'databaseUrl'>, db: Pick<Db, 'repos'>): BlobStore {
+  return config.databaseUrl ? databaseBlobStore(db) : new FileBlobStore(join(config.dataDir, 'blobs'));
+}
+
+export function syncFeatures(deps: { blobs: BlobStore }): SyncFeature[] {
+  return [captureFeature({ blobs: deps.blobs }), calendarFeature()];
 }
 
 /** The relay handler opens the relay password and DKIM keys, so it exists where the vault is given. */

@@ -131,6 +131,7 @@ export async function startApiHarness(driver: TestDriver = 'pglite'): Promise<Ap
       },
       vault,
       providers,
+      blobs: db.repos.blobs,
     },
   );
   const app = await buildApp({ logger, metrics: createMetrics({ defaults: false }), sessions: built.sessions, routes: built.routes, ready: async () => true });

@@ -91,6 +91,34 @@ describe('Activities tab and Regarding', () => {
     expect((cleared.json() as { regarding: unknown }).regarding).toBeNull();
   });
 
+  it('serves an attachment as a forced, sandboxed download, and nothing of another company', async () => {
+    const scope = { companyId: h.a.companyId };
+    const bytes = new TextEncoder().encode('<html><script>alert(1)</script></html>');
+    const { sha256, size } = await h.db.repos.blobs.put(scope, bytes);
+    const { activity } = await h.db.repos.activities.create(scope, {
+      type: 'email',
+      direction: 'inbound',
+      subject: 'invoice attached',
+      to: [],
+      cc: [],
+      occurredAt: h.clock.now(),
+      contactIds: [h.a.contactId],
+      attachments: [
+        { name: 'invoice (1).html', contentType: 'text/html', size, sha256 },
+        { name: 'huge.bin', contentType: 'application/octet-stream', size: 30_000_000, refusedReason: 'too_large' },
+      ],
+    });
+    const res = await call(h.app, asA, 'GET', `/api/activities/${activity.id}/attachments/0`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('<html><script>alert(1)</script></html>');
+    expect(res.headers['content-disposition']).toBe("attachment; filename*=UTF-8''invoice%20(1).html");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBe('sandbox');
+    expect((await call(h.app, asA, 'GET', `/api/activities/${activity.id}/attachments/1`)).statusCode).toBe(404);
+    const asB = await signIn(h.app, h.b.email, h.b.password);
+    expect((await call(h.app, asB, 'GET', `/api/activities/${activity.id}/attachments/0`)).statusCode).toBe(404);
+  });
+
   it('refuses a Regarding of another type', async () => {
     const res = await call(h.app, asA, 'PUT', `/api/activities/${h.a.activityId}/regarding`, { type: 'contact', id: h.a.contactId });
     expect(res.statusCode).toBe(400);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Activity } from '../../store/repos/activities';
 import { regardingTypes, type RegardingSummary } from '../../store/repos/records';
 import type { Db } from '../../store/db';
+import type { BlobStore } from '../../store/repos/blobs';
 import { notFound } from '../errors';
 import { idParams, route, type RouteDef } from '../route';
 import type { RouteDeps } from '../deps';
@@ -64,7 +65,7 @@ export async function toActivityViews(db: Db, companyId: string, rows: Activity[
   });
 }
 
-export function activityRoutes({ db }: RouteDeps): RouteDef[] {
+export function activityRoutes({ db }: RouteDeps, blobs: BlobStore): RouteDef[] {
   const one = async (companyId: string, id: string): Promise<ActivityView> => {
     const a = await db.repos.activities.get({ companyId }, id);
     if (!a) throw notFound();
@@ -111,6 +112,29 @@ export function activityRoutes({ db }: RouteDeps): RouteDef[] {
       params: idParams,
       response: activityView,
       handler: ({ caller, params }) => one(caller.companyId, params.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/api/activities/:id/attachments/:index',
+      summary: 'Download one attachment of an activity (always as a download, never rendered inline)',
+      tags: ['activities'],
+      auth: 'session',
+      params: z.object({ id: z.uuid(), index: z.coerce.number().int().min(0).max(1000) }),
+      async handler({ caller, params, reply }) {
+        const scope = { companyId: caller.companyId };
+        const activity = await db.repos.activities.get(scope, params.id);
+        const meta = activity?.attachments[params.index];
+        if (!meta?.sha256) throw notFound();
+        const bytes = await blobs.get(scope, meta.sha256);
+        if (!bytes) throw notFound();
+        // Hostile mail carries hostile files: force a download, forbid sniffing, sandbox anything opened.
+        reply
+          .header('content-type', meta.contentType && /^[\w.+-]+\/[\w.+-]+$/.test(meta.contentType) ? meta.contentType : 'application/octet-stream')
+          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.name || 'attachment')}`)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', 'sandbox');
+        return reply.send(Buffer.from(bytes));
+      },
     }),
     route({
       method: 'PUT',

@@ -2,6 +2,7 @@
 import type { ProviderAccess } from '../../sync/provider-access';
 import type { SyncEngine } from '../../sync/engine';
 import type { Vault } from '../../store/vault';
+import type { BlobStore } from '../../store/repos/blobs';
 import type { SessionLookup } from '../app';
 import type { RouteDeps } from '../deps';
 import type { RouteDef } from '../route';
@@ -21,6 +22,8 @@ export interface RouteServices {
   engine: Pick<SyncEngine, 'wakeOutbox' | 'syncNow'>;
   vault: Vault;
   providers: ProviderAccess;
+  /** Where attachment bytes live (the same store capture writes to); default the database. */
+  blobs?: BlobStore;
 }
 
 export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes: RouteDef[]; sessions: SessionLookup } {
@@ -33,7 +36,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...authRoutes(deps, [renewConnections]),
     ...contactRoutes(deps),
     ...recordRoutes(deps),
-    ...activityRoutes(deps),
+    ...activityRoutes(deps, services.blobs ?? deps.db.repos.blobs),
     ...appointmentRoutes({ ...deps, wakeOutbox }),
     ...emailRoutes({ ...deps, wakeOutbox }),
     ...peopleRoutes(deps),

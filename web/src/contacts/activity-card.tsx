@@ -1,5 +1,5 @@
 /** One activity on a contact's timeline: who, when, status of outgoing mail, body, attachments, Regarding. */
-import { Badge, Button, Card, Collapse, Group, List, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Collapse, Group, List, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import type { Activity, Address } from '../api/schemas';
 import { formatBytes, formatDateTime } from '../ui/format';
@@ -62,7 +62,14 @@ export function ActivityCard({ activity, actions }: { activity: Activity; action
           <List size="sm" aria-label="Attachments">
             {activity.attachments.map((a, i) => (
               <List.Item key={`${a.name}-${i}`}>
-                {a.name} ({a.contentType}, {formatBytes(a.size)}){a.refusedReason ? ` — not stored: ${a.refusedReason}` : ''}
+                {a.sha256 ? (
+                  <Anchor href={`/api/activities/${activity.id}/attachments/${i}`} download={a.name}>
+                    {a.name}
+                  </Anchor>
+                ) : (
+                  a.name
+                )}{' '}
+                ({a.contentType}, {formatBytes(a.size)}){a.refusedReason ? ` — not stored: ${a.refusedReason}` : ''}
               </List.Item>
             ))}
           </List>

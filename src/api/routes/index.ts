@@ -17,6 +17,7 @@ import { oauthRoutes } from './oauth';
 import { peopleRoutes } from './people';
 import { recordRoutes } from './records';
 import { settingsRoutes } from './settings';
+import { webhookRoutes } from './webhooks';
 
 export interface RouteServices {
   engine: Pick<SyncEngine, 'wakeOutbox' | 'syncNow'>;
@@ -44,6 +45,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...settingsRoutes(deps, services),
     ...oauthRoutes(deps, services),
     ...adminSyncRoutes(deps, services),
+    ...webhookRoutes({ ...deps, syncNow: (account, reason) => services.engine.syncNow(account, reason) }),
   ];
   return { routes, sessions: sessionLookup(deps) };
 }

@@ -3,6 +3,7 @@
  * whatever VTIMEZONE a server sent: RRULEs are expanded in local time (RFC 5545 §3.3.10) and each
  * instance is converted with the zone's own rules.
  */
+import { localToUtc, utcToLocal, zoneOffsetMs } from '../../domain/zoned-time';
 
 const validity = new Map<string, boolean>();
 
@@ -59,45 +60,9 @@ export function toIanaZone(tzid: string | undefined, licLocation?: string): stri
   return 'UTC';
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** Wall-clock fields of an instant in a zone, as epoch ms "as if UTC". */
-function wallClockMs(instant: number, zone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-}
-
-/** Offset from UTC in minutes at an instant. */
+/** Offset from UTC in minutes at an instant (zone arithmetic lives once, in domain/zoned-time). */
 export function offsetMinutes(instant: number, zone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  return Math.round((wallClockMs(whole, zone) - whole) / 60_000);
-}
-
-function parseLocal(local: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(local);
-  if (!m) throw new Error(`not a local date-time: ${local}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  return Math.round(zoneOffsetMs(zone, instant) / 60_000);
 }
 
 /**
@@ -105,21 +70,12 @@ function parseLocal(local: string): number {
  * in the spring gap is moved forward by the gap, as RFC 5545 §3.3.5 asks.
  */
 export function zonedToUtc(local: string, zone: string): Date {
-  const asUtc = parseLocal(local);
-  const day = 86_400_000;
-  // The offsets in force a day before, at, and a day after cover both readings of an overlap.
-  const candidates = [asUtc - day, asUtc, asUtc + day]
-    .map((probe) => asUtc - offsetMinutes(probe, zone) * 60_000)
-    .filter((t) => wallClockMs(t, zone) === asUtc)
-    .sort((a, b) => a - b);
-  if (candidates[0] !== undefined) return new Date(candidates[0]);
-  // Gap: use the offset in force before the jump.
-  return new Date(asUtc - offsetMinutes(asUtc - day, zone) * 60_000);
+  return localToUtc(local, zone);
 }
 
 /** "YYYY-MM-DDTHH:mm:ss" wall-clock of an instant in a zone. */
 export function utcToZoned(instant: Date, zone: string): string {
-  return new Date(wallClockMs(instant.getTime(), zone)).toISOString().slice(0, 19);
+  return utcToLocal(instant, zone);
 }
 
 function formatOffset(minutes: number): string {

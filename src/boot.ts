@@ -23,6 +23,7 @@ import type { SyncFeature } from './sync/feature';
 import type { OutboxHandler } from './sync/outbox-worker';
 import { MailboxLimiter, providerConcurrency } from './sync/mailbox-limiter';
 import { ProviderAccess } from './sync/provider-access';
+import { startPush, withGmailTopic, type PushRuntime } from './sync/push/push-wiring';
 import { blobStoreFor, syncFeatures, outboxHandlers } from './sync/wiring';
 
 export interface BootOptions {
@@ -43,6 +44,8 @@ export interface BootOptions {
   outboxHandlers?: OutboxHandler[];
   /** Job-queue timings (tests shorten expiry to prove kill -9 recovery). */
   queue?: EngineDeps['queue'];
+  /** Push subscriptions and IDLE / EWS-pull watchers (default on; tests of other parts may turn it off). */
+  push?: boolean;
 }
 
 export interface Runtime {
@@ -67,7 +70,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
     const metrics = createMetrics();
     const blobs = blobStoreFor(config, db);
     const providers = new ProviderAccess({
-      factories: options.factories ?? providerFactories,
+      factories: withGmailTopic(options.factories ?? providerFactories, config.google.pubsubTopic),
       endpoints: {
         graphBaseUrl: config.microsoft.graphUrl,
         microsoftAuthorityHost: config.microsoft.authorityHost,
@@ -117,6 +120,9 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       });
       await app.listen({ port: config.port, host: config.host });
     }
+    // After listen: Graph validates the callback URL while we subscribe.
+    const push: PushRuntime | undefined =
+      options.push === false ? undefined : await startPush({ db, clock, logger, credentials, providers, engine, publicUrl: config.publicUrl, workers: options.workers });
     return {
       db,
       vault,
@@ -125,6 +131,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       ...(app ? { app } : {}),
       async close() {
         await app?.close();
+        await push?.stop();
         await engine.stop();
         if (!options.db) await db.close();
       },

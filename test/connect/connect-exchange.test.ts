@@ -2,7 +2,7 @@
  * Exchange (on-premises) connect through the API against the EWS simulator: verified with real EWS
  * calls (Autodiscover when no URL is given, then identity) before anything is stored.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openCredentials } from '../../src/sync/credentials';
 import { call } from '../api/api-harness';
 import { accountRows, demoMailbox, expectNoSecretsLogged, reconnect, save, settings, signInAs, startConnectHarness, type ConnectHarness } from './connect-harness';
@@ -88,6 +88,8 @@ describe('Exchange', () => {
     const fresh = 'ava-New-Password-2027';
     h.secrets.add(fresh);
     h.sims.exchange.handle.changePassword(ava.address, fresh);
+    // The simulators live for the whole file: give the demo mailbox its password back afterwards.
+    onTestFinished(() => h.sims.exchange.handle.changePassword(ava.address, ava.password));
     expect(await reconnect(h, session)).toMatchObject({ type: 'error', code: 'password_required' });
     expect(await save(h, session, settings('exchange', { exchange: exchangeForm({ password: fresh, ewsUrl: h.sims.exchange.handle.ewsUrl }) }))).toEqual({ type: 'done' });
 
@@ -95,5 +97,25 @@ describe('Exchange', () => {
     expect(rows.map((r) => [r.id, r.status])).toEqual([[before!.id, 'active']]);
     expect(openCredentials(h.vault, rows[0]!)).toMatchObject({ password: fresh });
     expect(await h.db.repos.syncState.getCursor({ companyId: h.companyId }, before!.id, 'calendar')).toBe('sync-state-7');
+  });
+
+  it('Save on a connected account changes its options and the calendar privacy without asking for the password', async () => {
+    const session = await signInAs(h, h.admin);
+    await save(h, session, settings('exchange', { exchange: exchangeForm({ ewsUrl: h.sims.exchange.handle.ewsUrl }) }));
+    const [before] = await accountRows(h);
+    const next = await save(h, session, { ...settings('exchange'), syncCalendar: false, calendarPrivacy: 'private' });
+    expect(next).toEqual({ type: 'done' });
+    const [after] = await accountRows(h);
+    expect(after).toMatchObject({ id: before!.id, syncCalendar: false, syncEmail: true, credentialsSecret: before!.credentialsSecret });
+    expect(h.syncNowCalls.map((c) => c.reason)).toEqual(['connect', 'settings']);
+    const view = (await call(h.app, session, 'GET', '/api/settings/sync')).json();
+    expect(view).toMatchObject({ calendarPrivacy: 'private', syncCalendar: false, provider: 'exchange' });
+  });
+
+  it('Save with a box ticked but no provider is a field error', async () => {
+    const session = await signInAs(h, h.admin);
+    const res = await call(h.app, session, 'PUT', '/api/settings/sync', settings(null));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'validation_failed', fields: [{ path: 'body.provider' }] } });
   });
 });

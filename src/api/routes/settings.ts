@@ -30,6 +30,9 @@ export const syncSettingsBody = z.object({
   imap: z
     .object({ email: z.email().max(320), username: z.string().min(1).max(320), password: secretText, imap: serverSetting, smtp: serverSetting, caldavUrl: z.url().max(2000).optional() })
     .optional(),
+}).superRefine((body, ctx) => {
+  const wantsSync = body.syncEmail || body.syncCalendar || body.syncCaptureFolder;
+  if (wantsSync && !body.provider) ctx.addIssue({ code: 'custom', path: ['provider'], message: 'Choose the provider of your mailbox.' });
 });
 
 export const nextStepView = z.object({

@@ -1,20 +1,55 @@
 /**
  * Demo data for `tandem demo` and first runs: the company "Greenleaf Landscaping" with three users,
- * 50 contacts, a few opportunities / properties / work tickets and activities. Deterministic (no
- * randomness) and idempotent: a second call finds the company and changes nothing.
+ * 50 contacts plus the customers who write to the simulated mailboxes, a few opportunities /
+ * properties / work tickets and activities, and Ben's Private calendar. Deterministic (no randomness)
+ * and idempotent: a second call finds the company and changes nothing.
  *
  * Sign in as ava@greenleaf.example (admin), ben@greenleaf.example or cara@greenleaf.example (members),
  * password "tandem-demo".
  */
+import { localToUtc, utcToLocal } from '../domain/zoned-time';
 import type { Db } from './db';
 import type { Scope } from './repos';
 
 export const demoCompanyName = 'Greenleaf Landscaping';
 export const demoPassword = 'tandem-demo';
+export const demoTimeZone = 'America/Los_Angeles';
+/** Ben keeps his calendar Private: colleagues see his appointments as "Private" busy blocks. */
 export const demoUsers = [
-  { email: 'ava@greenleaf.example', name: 'Ava Greenleaf', role: 'admin' as const },
-  { email: 'ben@greenleaf.example', name: 'Ben Ortiz', role: 'member' as const },
-  { email: 'cara@greenleaf.example', name: 'Cara Nguyen', role: 'member' as const },
+  { email: 'ava@greenleaf.example', name: 'Ava Greenleaf', role: 'admin' as const, calendarPrivacy: 'public' as const },
+  { email: 'ben@greenleaf.example', name: 'Ben Ortiz', role: 'member' as const, calendarPrivacy: 'private' as const },
+  { email: 'cara@greenleaf.example', name: 'Cara Nguyen', role: 'member' as const, calendarPrivacy: 'public' as const },
+];
+
+/**
+ * The customers who write to the simulated mailboxes of `tandem demo` (sim/common/seed-content.ts),
+ * so mail moved into the Tandem folder there is filed on a contact instead of waiting as unmatched.
+ */
+export const demoCorrespondents = [
+  { name: 'Margaret Ellis', email: 'margaret.ellis@oakridge-hoa.example', companyName: 'Oakridge HOA' },
+  { name: "Tom O'Brien", email: 'tom@obrien-properties.example', companyName: "O'Brien Properties" },
+  { name: 'Jürgen Müller', email: 'j.mueller@gartenbau-mueller.example', companyName: 'Gartenbau Müller' },
+  { name: 'Lena Größe', email: 'lena.groesse@stadtwerke-nord.example', companyName: 'Stadtwerke Nord' },
+  { name: 'José Muñoz', email: 'jose.munoz@viveros-sol.example', companyName: 'Viveros Sol' },
+  { name: 'Ana Peña Ibáñez', email: 'ana.pena@riego-levante.example', companyName: 'Riego Levante' },
+  { name: '田中 太郎', email: 'tanaka@niwa-design.example', companyName: 'Niwa Design' },
+  { name: '佐藤 花子', email: 'hanako.sato@midori-kanri.example', companyName: 'Midori Kanri' },
+  { name: 'Priya Raman', email: 'priya@maplecourt-apartments.example', companyName: 'Maple Court Apartments' },
+  { name: 'Riverside Office Park (facilities)', email: 'facilities@riverside-park.example', companyName: 'Riverside Office Park' },
+  { name: 'Dr. Samuel Greene', email: 'sgreene@greene-dental.example', companyName: 'Greene Dental' },
+  { name: 'Chloé Durand', email: 'chloe.durand@bellevue-residences.example', companyName: 'Bellevue Residences' },
+  { name: 'Hillcrest Church (office)', email: 'admin@hillcrest-church.example', companyName: 'Hillcrest Church' },
+  { name: 'Marcus Webb', email: 'marcus@webb-irrigation.example', companyName: 'Webb Irrigation' },
+  { name: 'Sofía Herrera', email: 'sofia@herrera-floral.example', companyName: 'Herrera Floral' },
+  { name: 'Lakeside Supply Co. (orders)', email: 'orders@lakeside-supply.example', companyName: 'Lakeside Supply Co.' },
+];
+
+/** Ben's appointments, by day from the seeding day (his time zone), so the current week always shows some. */
+const privateAppointments = [
+  { dayOffset: -1, start: '09:00', end: '10:30', subject: 'Dentist', location: 'Hillside Dental' },
+  { dayOffset: 0, start: '13:00', end: '14:00', subject: 'Interview: crew lead candidate', location: 'Office' },
+  { dayOffset: 1, start: '11:00', end: '12:00', subject: 'Pay review with Ava', location: 'Office' },
+  { dayOffset: 3, start: '15:00', end: '16:00', subject: 'Parent-teacher meeting', location: 'Oakmont School' },
 ];
 
 export interface DemoSignIn {
@@ -91,10 +126,13 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<De
     const scope: Scope = { companyId: company.id };
     const userIds: string[] = [];
     for (const u of demoUsers) {
-      userIds.push((await repos.users.create(scope, { ...u, password: demoPassword, timezone: 'America/Los_Angeles' })).id);
+      userIds.push((await repos.users.create(scope, { ...u, password: demoPassword, timezone: demoTimeZone })).id);
     }
     const contactIds: string[] = [];
     for (let i = 0; i < 50; i++) contactIds.push((await repos.contacts.create(scope, { ...contactSpec(i), createdBy: userIds[i % 3] })).id);
+    for (const [i, c] of demoCorrespondents.entries()) {
+      await repos.contacts.create(scope, { name: c.name, companyName: c.companyName, emails: [c.email], createdBy: userIds[i % 3] });
+    }
 
     const properties = [];
     for (let i = 0; i < 4; i++) {
@@ -143,6 +181,26 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<De
         regarding: a.regarding === undefined ? null : { type: 'opportunity', id: at(opportunities, a.regarding).id },
         createdBy: userIds[0],
         contactIds: [at(contactIds, a.contact)],
+      });
+    }
+
+    const ben = at(userIds, 1);
+    const today = utcToLocal(now, demoTimeZone).slice(0, 10);
+    for (const a of privateAppointments) {
+      const day = new Date(Date.parse(`${today}T00:00:00Z`) + a.dayOffset * 24 * hour).toISOString().slice(0, 10);
+      const startLocal = `${day}T${a.start}:00`;
+      const endLocal = `${day}T${a.end}:00`;
+      await repos.appointments.create(scope, {
+        ownerUserId: ben,
+        createdByUserId: ben,
+        subject: a.subject,
+        location: a.location,
+        startAt: localToUtc(startLocal, demoTimeZone),
+        endAt: localToUtc(endLocal, demoTimeZone),
+        startLocal,
+        endLocal,
+        timeZone: demoTimeZone,
+        now,
       });
     }
     return answer(company.id, true);

@@ -3,7 +3,7 @@
  * (company_id, contact_id, occurred_at desc, activity_id desc), so any page is one index range scan.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
 import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Keyset, type Page, type Scope } from './common';
@@ -96,18 +96,17 @@ export class ActivitiesRepo {
     // repeating a dedupe key of this call shares the id of the first one and inserts nothing.
     const rowIdOf: string[] = [];
     const idOfKey = new Map<string, string>();
-    const rows: (typeof activities.$inferInsert & { id: string })[] = [];
+    const rows: ActivityRecord[] = [];
     for (const input of inputs) {
-      const { contactIds: _links, regarding, ...fields } = input;
-      const shared = fields.dedupeKey ? idOfKey.get(fields.dedupeKey) : undefined;
+      const shared = input.dedupeKey ? idOfKey.get(input.dedupeKey) : undefined;
       if (shared) {
         rowIdOf.push(shared);
         continue;
       }
-      const id = randomUUID();
-      if (fields.dedupeKey) idOfKey.set(fields.dedupeKey, id);
-      rows.push({ ...fields, ...regardingValues(regarding), id, companyId: scope.companyId });
-      rowIdOf.push(id);
+      const row = recordOf(randomUUID(), input);
+      if (row.dedupeKey) idOfKey.set(row.dedupeKey, row.id);
+      rows.push(row);
+      rowIdOf.push(row.id);
     }
     return guard('activity', () =>
       this.orm.transaction(async (tx) => {
@@ -115,7 +114,7 @@ export class ActivitiesRepo {
         for (const part of chunked(rows, 500)) {
           const inserted = await tx
             .insert(activities)
-            .values(part)
+            .select(recordsSelect(scope, part))
             .onConflictDoNothing({ target: [activities.companyId, activities.dedupeKey], where: sql`${activities.dedupeKey} is not null` })
             .returning({ id: activities.id, status: activities.status, occurredAt: activities.occurredAt });
           for (const r of inserted) landed.set(r.id, { ...r, created: true });
@@ -294,6 +293,58 @@ export function activitiesTabQuery(orm: Orm, scope: Scope, contactId: string, li
     .orderBy(desc(activityContacts.occurredAt), desc(activityContacts.activityId))
     .limit(limit);
 }
+
+type InsertableKey = Exclude<keyof typeof activities.$inferInsert, 'companyId' | 'createdAt' | 'updatedAt'>;
+
+/** One activity as a row of createMany's jsonb parameter. Lists every column (a new one fails to compile until added). */
+function recordOf(id: string, input: NewActivity) {
+  const { contactIds: _links, regarding, ...f } = input;
+  return {
+    id,
+    type: f.type,
+    direction: f.direction ?? null,
+    subject: f.subject ?? '',
+    from: f.from ?? null,
+    to: f.to ?? [],
+    cc: f.cc ?? [],
+    occurredAt: f.occurredAt,
+    bodyText: f.bodyText ?? null,
+    bodyHtml: f.bodyHtml ?? null,
+    attachments: f.attachments ?? [],
+    status: f.status ?? null,
+    failureReason: f.failureReason ?? null,
+    ...regardingValues(regarding),
+    dedupeKey: f.dedupeKey ?? null,
+    accountId: f.accountId ?? null,
+    createdBy: f.createdBy ?? null,
+  } satisfies Record<InsertableKey, unknown>;
+}
+
+type ActivityRecord = ReturnType<typeof recordOf>;
+
+/**
+ * SELECT of the rows, for INSERT … SELECT. The rows travel as ONE jsonb parameter unpacked by
+ * jsonb_to_recordset (PostgreSQL §9.16): with ~20 columns of a hundred mails each as separate
+ * parameters, building and binding them cost about as much again as the insert itself (PGlite).
+ * The select list follows the table's column order, as drizzle's insert-select requires.
+ */
+function recordsSelect(scope: Scope, rows: readonly ActivityRecord[]): SQL {
+  return sql`select ${selectList(scope)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})`;
+}
+
+const activityColumns = getTableColumns(activities);
+const recordKeys = Object.keys(recordOf('', { type: 'note', occurredAt: new Date(0), contactIds: [] })) as InsertableKey[];
+// The record's fields keep their TypeScript names (quoted), so rows need no renaming.
+const recordType = sql.raw(recordKeys.map((k) => `"${k}" ${activityColumns[k].getSQLType()}`).join(', '));
+const selectList = (scope: Scope): SQL =>
+  sql.join(
+    Object.keys(activityColumns).map((k) => {
+      if (k === 'companyId') return sql`${scope.companyId}::uuid`;
+      if (k === 'createdAt' || k === 'updatedAt') return sql`now()`;
+      return sql.raw(`x."${k}"`);
+    }),
+    sql`, `,
+  );
 
 function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

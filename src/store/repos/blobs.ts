@@ -26,7 +26,7 @@ export async function putAll(store: BlobStore, scope: Scope, items: readonly Uin
   return out;
 }
 
-const maxHexPerStatement = 32 * 1024 * 1024;
+const maxEncodedPerStatement = 32 * 1024 * 1024;
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -40,36 +40,37 @@ export class BlobsRepo implements BlobStore {
   }
 
   /**
-   * One INSERT … ON CONFLICT DO NOTHING for all the items. The bytes travel hex-encoded inside one
-   * jsonb parameter and are decoded by PostgreSQL: PGlite serialises a bytea parameter byte by byte
-   * in JavaScript (an array of two-digit strings per byte), which cost more than the whole insert.
+   * One INSERT … ON CONFLICT DO NOTHING for all the items. The bytes travel base64-encoded inside
+   * one jsonb parameter and are decoded by PostgreSQL: PGlite serialises a bytea parameter byte by
+   * byte in JavaScript (an array of two-digit strings per byte), which cost more than the insert,
+   * and base64 is the shortest text encoding decode() reads (PGlite scans every parameter string).
    */
   async putMany(scope: Scope, items: readonly Uint8Array[]): Promise<{ sha256: string; size: number }[]> {
     const out: { sha256: string; size: number }[] = [];
-    const rows = new Map<string, { sha256: string; size: number; hex: string }>();
+    const rows = new Map<string, { sha256: string; size: number; b64: string }>();
     for (const bytes of items) {
       const entry = { sha256: sha256Hex(bytes), size: bytes.byteLength };
       out.push(entry);
-      if (!rows.has(entry.sha256)) rows.set(entry.sha256, { ...entry, hex: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex') });
+      if (!rows.has(entry.sha256)) rows.set(entry.sha256, { ...entry, b64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
     }
-    // A statement per ~32 MB of hex keeps each parameter far below PostgreSQL's 1 GB value limit.
-    let chunk: { sha256: string; size: number; hex: string }[] = [];
+    // A statement per ~32 MB of base64 keeps each parameter far below PostgreSQL's 1 GB value limit.
+    let chunk: { sha256: string; size: number; b64: string }[] = [];
     let chunkChars = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
       await this.orm.execute(
         sql`insert into blobs (company_id, sha256, size, bytes)
-            select ${scope.companyId}::uuid, x.sha256, x.size, decode(x.hex, 'hex')
-            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(sha256 text, size integer, hex text)
+            select ${scope.companyId}::uuid, x.sha256, x.size, decode(x.b64, 'base64')
+            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(sha256 text, size integer, b64 text)
             on conflict do nothing`,
       );
       chunk = [];
       chunkChars = 0;
     };
     for (const row of rows.values()) {
-      if (chunkChars > 0 && chunkChars + row.hex.length > maxHexPerStatement) await flush();
+      if (chunkChars > 0 && chunkChars + row.b64.length > maxEncodedPerStatement) await flush();
       chunk.push(row);
-      chunkChars += row.hex.length;
+      chunkChars += row.b64.length;
     }
     await flush();
     return out;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCompany, createTestDb, testDrivers } from '../../../test/support/test-db';
-import { databaseBlobStore, FileBlobStore, type BlobStore } from './blob-store';
+import { databaseBlobStore, FileBlobStore, putAll, type BlobStore } from './blob-store';
 
 const companyA = { companyId: '0a0a0a0a-0000-4000-8000-000000000001' };
 const companyB = { companyId: '0b0b0b0b-0000-4000-8000-000000000002' };
@@ -24,6 +24,25 @@ function contract(name: string, open: () => Promise<{ store: BlobStore; a: { com
         expect(await store.get(b, first.sha256)).toBeUndefined();
         expect(await store.has(b, first.sha256)).toBe(false);
         expect(await store.get(a, sha)).toBeUndefined();
+      } finally {
+        await close();
+      }
+    });
+
+    it('stores a batch in one call with the answers put() gives, equal bytes once', async () => {
+      const { store, a, b, close } = await open();
+      try {
+        const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+        const items = [every, bytes, every, new Uint8Array()];
+        const many = await putAll(store, a, items);
+        const one = [];
+        for (const item of items) one.push(await store.put(b, item));
+        expect(many).toEqual(one);
+        expect(many[0]).toEqual(many[2]);
+        expect(many[3]?.size).toBe(0);
+        for (const [i, item] of items.entries()) expect(Buffer.from((await store.get(a, many[i]?.sha256 ?? '')) ?? [1])).toEqual(Buffer.from(item));
+        // A repeat (a retried capture) is a no-op.
+        expect(await putAll(store, a, [bytes])).toEqual([many[1]]);
       } finally {
         await close();
       }

@@ -1,0 +1,57 @@
+/**
+ * EWS pull subscriptions as push on the Exchange simulator: the worker's poller subscribes to the
+ * Tandem folder and the calendar, sees a new message or event on its next GetEvents and pulls the
+ * run forward; the watcher stops when the account is disconnected.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exchangeProviderFactory } from '../../src/providers/exchange';
+import { ALICE, ALICE_LOGIN, ALICE_PASSWORD, startExchangeTestEnv, type ExchangeTestEnv } from '../../src/providers/exchange/exchange-test-harness';
+import { captureFeature } from '../../src/sync/capture/capture-feature';
+import { CredentialService, sealCredentials } from '../../src/sync/credentials';
+import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
+import { ProviderAccess } from '../../src/sync/provider-access';
+import { LocalWatchers } from '../../src/sync/push/local-watchers';
+import { rawMessage, silent, testEngine, testVault } from '../capture/capture-harness';
+import { createTestCompany, createTestDb, type TestDb } from '../support/test-db';
+
+describe('EWS pull push on the Exchange simulator', () => {
+  let env: ExchangeTestEnv;
+  let t: TestDb;
+  let watchers: LocalWatchers | undefined;
+  afterEach(async () => {
+    await watchers?.stop();
+    await t?.cleanup();
+    await env?.close();
+  });
+
+  it('a message in Tandem or a calendar change is seen on the next poll and pulls the run forward', async () => {
+    env = await startExchangeTestEnv();
+    t = await createTestDb('pglite');
+    const { scope, userId } = await createTestCompany(t.db);
+    const vault = testVault();
+    const created = await t.db.repos.accounts.create(scope, { userId, provider: 'exchange', mailboxAddress: ALICE, endpoints: { ewsUrl: env.handle.ewsUrl }, now: env.clock.now() });
+    await t.db.repos.accounts.setCredentials(scope, created.id, sealCredentials(vault, created.id, { kind: 'password', username: ALICE_LOGIN, password: ALICE_PASSWORD }), env.clock.now());
+    const hand = testEngine(t.db, vault, { features: [captureFeature()], factory: exchangeProviderFactory, clock: env.clock });
+    expect(await hand.sync((await t.db.repos.accounts.get(scope, created.id)) ?? created)).toMatchObject({ outcome: 'succeeded' }); // creates Tandem / Processed
+
+    const providers = new ProviderAccess({ factories: { exchange: exchangeProviderFactory }, endpoints: {}, oauthClients: {}, fetch: (i, init) => fetch(i, init), clock: env.clock, logger: silent, limiter: new MailboxLimiter(() => 4) });
+    const credentials = new CredentialService({ db: t.db, vault, clock: env.clock, oauthFor: () => undefined });
+    const calls: string[] = [];
+    watchers = new LocalWatchers({ db: t.db, clock: env.clock, logger: silent, credentials, providers, refreshIntervalMs: 3_600_000, pullIntervalMs: 20, syncNow: async (a) => void calls.push(a.id) });
+    await watchers.start();
+    expect(watchers.watching()).toEqual([created.id]);
+    // A few polls with nothing new ask for no run.
+    const polls = () => env.handle.counters.count(undefined, 'GetEvents');
+    await vi.waitFor(() => expect(polls()).toBeGreaterThanOrEqual(6), { timeout: 5_000, interval: 10 });
+    expect(calls).toEqual([]);
+
+    env.handle.placeMessage(ALICE, 'Tandem', rawMessage({ id: 'ews-pull@test.example', from: 'carol@client.test', to: ALICE }));
+    await vi.waitFor(() => expect(calls).toEqual([created.id]), { timeout: 5_000, interval: 10 });
+    env.handle.createProviderEvent(ALICE, { subject: 'Site visit', start: '2026-11-04T10:00:00', end: '2026-11-04T11:00:00', timeZone: 'GMT Standard Time' });
+    await vi.waitFor(() => expect(calls).toHaveLength(2), { timeout: 5_000, interval: 10 });
+
+    await t.db.repos.accounts.disconnect(scope, created.id, env.clock.now());
+    await watchers.refresh();
+    expect(watchers.watching()).toEqual([]);
+  }, 30_000);
+});

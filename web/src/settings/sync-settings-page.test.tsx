@@ -64,6 +64,20 @@ describe('User Settings → Sync', () => {
     expect(put?.headers['x-csrf-token']).toBe('csrf-123');
   });
 
+  it('shows each Sync checkbox as saved and sends what the user ticks', async () => {
+    const { api } = renderPage({ ...base, syncEmail: true, syncCalendar: false, syncCaptureFolder: false });
+    const box = (name: string) => screen.getByRole<HTMLInputElement>('checkbox', { name });
+    await provider();
+    expect([box('Sync Email').checked, box('Sync Calendar').checked, box('Sync Tandem Folder').checked]).toEqual([true, false, false]);
+    fireEvent.click(box('Sync Tandem Folder'));
+    fireEvent.click(box('Sync Email'));
+    expect([box('Sync Email').checked, box('Sync Tandem Folder').checked]).toEqual([false, true]);
+    fireEvent.change(await provider(), { target: { value: 'microsoft' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Your sync settings are saved.')).toBeTruthy();
+    expect(api.callsTo('PUT /api/settings/sync')[0]?.body).toMatchObject({ syncEmail: false, syncCalendar: false, syncCaptureFolder: true });
+  });
+
   it('puts Exchange field errors next to the fields', async () => {
     renderPage(base, () =>
       answer(400, { error: { code: 'validation_failed', message: 'Some fields are missing or invalid.', fields: [{ path: 'body.exchange.password', message: 'Required' }] } }),

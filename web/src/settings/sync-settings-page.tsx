@@ -3,7 +3,7 @@
  * Microsoft 365 and Google redirect to their sign-in (MFA happens there); Exchange takes the form's
  * credentials; an admin-consent answer shows the link for the administrator.
  */
-import { Button, Card, Checkbox, Loader, NativeSelect, Radio, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Fieldset, Loader, NativeSelect, Radio, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { ApiRequestError } from '../api/client';
 import { providerSchema, type NextStep, type SyncSettings } from '../api/schemas';
@@ -96,13 +96,14 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
       {initial.account && <ConnectedAccount account={initial.account} onNextStep={onNextStep} />}
       <Card withBorder component="form" onSubmit={submit} aria-label="Sync settings" noValidate>
         <Stack>
-          <Checkbox.Group label="Sync">
+          {/* Not Checkbox.Group: inside one, Mantine takes each box's checked state from the group's value list, so these three independent switches would never tick. */}
+          <Fieldset legend="Sync" variant="unstyled">
             <Stack gap="xs" mt="xs">
               {check('syncEmail', 'Sync Email', 'Send mail from Tandem through your own mailbox.')}
               {check('syncCalendar', 'Sync Calendar', 'Keep Tandem appointments and your calendar in step, both ways.')}
               {check('syncCaptureFolder', 'Sync Tandem Folder', 'Mail you move into the "Tandem" folder is filed on the matching contacts.')}
             </Stack>
-          </Checkbox.Group>
+          </Fieldset>
           <Radio.Group
             label="Calendar Privacy"
             description="Public: everyone in your company sees your appointments. Private: only the people below; others see Private blocks."

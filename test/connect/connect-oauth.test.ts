@@ -76,6 +76,16 @@ describe('Microsoft 365', () => {
     expect(await accountRows(h)).toEqual([]);
   });
 
+  it('a sign-in that comes back after the 10 minutes the state lives is refused', async () => {
+    const session = await signInAs(h, h.admin);
+    const next = await save(h, session, settings('microsoft'));
+    if (next.type !== 'redirect') throw new Error(JSON.stringify(next));
+    const back = await microsoftSignIn(h.sims.microsoft.url, next.url, msLogin('ava'));
+    h.clock.advance(10 * 60_000 + 1000);
+    expect((await followCallback(h, session, back)).searchParams.get('error')).toBe('invalid_state');
+    expect(await accountRows(h)).toEqual([]);
+  });
+
   it('"admin approval required" becomes admin_consent_required with the tenant admin-consent link', async () => {
     h.sims.microsoft.handle.setTenantConsent('fabrikam.example', 'admin_required');
     const session = await signInAs(h, h.admin);

@@ -39,6 +39,8 @@ export interface StartDeps {
 
 export async function startOAuth(deps: StartDeps, oauth: OAuthAbility, input: StartInput): Promise<string> {
   const now = deps.clock.now();
+  // Abandoned sign-ins leave rows behind; each new start sweeps the expired ones.
+  await deps.db.repos.oauthStates.pruneExpiredForSystem(now);
   const state = deps.randomToken(32);
   const verifier = deps.randomToken(32);
   const data: OAuthStateData = { ...input.options, sessionId: input.sessionId ?? null };

@@ -112,6 +112,21 @@ describe('Exchange', () => {
     expect(view).toMatchObject({ calendarPrivacy: 'private', syncCalendar: false, provider: 'exchange' });
   });
 
+  it('Reconnect with stored credentials that still work reactivates the account; Sync now asks for a run', async () => {
+    const session = await signInAs(h, h.admin);
+    await save(h, session, settings('exchange', { exchange: exchangeForm({ ewsUrl: h.sims.exchange.handle.ewsUrl }) }));
+    const [account] = await accountRows(h);
+    // e.g. a transient 401 during an outage stopped it; the password itself was never changed.
+    await h.db.repos.accounts.setStatus({ companyId: h.companyId }, account!.id, 'needs_reconnect', 'auth_revoked', h.clock.now());
+    expect(await reconnect(h, session)).toEqual({ type: 'done' });
+    expect((await accountRows(h))[0]).toMatchObject({ id: account!.id, status: 'active', statusReason: null });
+
+    const res = await call(h.app, session, 'POST', '/api/settings/sync/sync-now', {});
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ account: { id: account!.id, status: 'active' } });
+    expect(h.syncNowCalls.map((c) => c.reason)).toEqual(['connect', 'reconnect', 'user']);
+  });
+
   it('Save with a box ticked but no provider is a field error', async () => {
     const session = await signInAs(h, h.admin);
     const res = await call(h.app, session, 'PUT', '/api/settings/sync', settings(null));

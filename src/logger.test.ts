@@ -22,10 +22,12 @@ describe('logger redaction', () => {
     log.info({ body: { refresh_token: 'RT-secret-5', client_secret: 'CS-secret-6' } }, 'token endpoint body');
     log.info({ req: { headers: { authorization: 'Bearer AT-secret-7', cookie: 'tandem_session=SESS-secret-8' } } }, 'request');
     log.info({ mail: { mime: 'From: a\r\n\r\nbody-secret-9', bodyText: 'text-secret-10' } }, 'message');
+    log.info({ req: { method: 'GET', url: '/api/oauth/microsoft/callback?code=CODE-secret-11&state=STATE-secret-12' } }, 'incoming request');
     const out = lines.join('');
-    for (let i = 1; i <= 10; i++) expect(out).not.toContain(`secret-${i}`);
+    for (let i = 1; i <= 12; i++) expect(out).not.toContain(`secret-${i}`);
     expect(out).toContain('[redacted]');
     expect(out).toContain('"accountId":"acc-1"');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
+    expect(out).toContain('"url":"/api/oauth/microsoft/callback"');
   });
 });

@@ -43,12 +43,27 @@ export const redactedPaths = [
   '*.credentials',
 ];
 
+interface RequestLike {
+  method?: string;
+  url?: string;
+  id?: string;
+}
+
+/**
+ * Request lines keep the method and the path only: query strings carry one-time secrets (the OAuth
+ * callback's `code` and `state`, webhook validation tokens).
+ */
+function requestSerializer(req: RequestLike): Record<string, string | undefined> {
+  return { method: req.method, url: req.url?.split('?')[0], id: req.id };
+}
+
 export function createLogger(level: string = 'info', destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
       base: { service: 'tandem' },
+      serializers: { req: requestSerializer },
     },
     destination,
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isProviderError } from '../errors';
 import { appointment } from '../contract/contract-fixtures';
+import { utcToLocal } from '../../domain/zoned-time';
 import { tandemPropertyId, toGraphEventBody, toProviderEvent, type GraphEvent } from './event-mapping';
 
 const base: GraphEvent = {
@@ -24,6 +25,24 @@ const base: GraphEvent = {
 };
 
 describe('toProviderEvent', () => {
+  it('shows every minute around offset changes exactly as the uncached conversion does', () => {
+    // Berlin's spring and autumn changes, Adelaide's half-hour zone, Lord Howe's half-hour DST step.
+    const cases = [
+      ['W. Europe Standard Time', 'Europe/Berlin', '2026-03-29T00:00:00Z'],
+      ['W. Europe Standard Time', 'Europe/Berlin', '2026-10-25T00:00:00Z'],
+      ['Cen. Australia Standard Time', 'Australia/Adelaide', '2026-04-04T15:00:00Z'],
+      ['Lord Howe Standard Time', 'Australia/Lord_Howe', '2026-10-03T14:00:00Z'],
+    ] as const;
+    for (const [windows, iana, from] of cases) {
+      for (let m = 0; m < 4 * 60; m += 7) {
+        const instant = new Date(Date.parse(from) + m * 60_000 + 13_000);
+        const dateTime = instant.toISOString().slice(0, 19);
+        const e = toProviderEvent({ ...base, start: { dateTime, timeZone: 'UTC' }, originalStartTimeZone: windows, originalEndTimeZone: windows });
+        expect(e.start).toEqual({ local: utcToLocal(instant, iana), timeZone: iana });
+      }
+    }
+  });
+
   it('shows UTC answers in the zone the event was made in, with the rest of the fields', () => {
     const e = toProviderEvent({ ...base, singleValueExtendedProperties: [{ id: tandemPropertyId.toLowerCase(), value: 'appt-9' }] });
     expect(e).toMatchObject({

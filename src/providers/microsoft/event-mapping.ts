@@ -6,7 +6,7 @@
  */
 import type { Attendee, DateTimeTimeZone, Event, ResponseType } from '@microsoft/microsoft-graph-types';
 import { ianaToWindows, toIanaZone, UnknownTimeZoneError } from '../../domain/timezones';
-import { localToUtc, utcToLocal } from '../../domain/zoned-time';
+import { localToUtc, utcToLocal, wallMs, zoneOffsetMs } from '../../domain/zoned-time';
 import { ProviderError } from '../errors';
 import type { EventAttendee, EventInput, EventTime, ProviderEvent, Sensitivity } from '../provider';
 import { recurrenceToRrule, UnsupportedRecurrenceError } from './recurrence-rrule';
@@ -21,29 +21,75 @@ export type GraphEvent = Event & {
   singleValueExtendedProperties?: { id?: string | null; value?: string | null }[] | null;
 };
 
+/**
+ * A first sync maps thousands of events in a handful of zones: the Windows → IANA look-up (a scan of
+ * the CLDR table) and the zone's UTC offsets are remembered rather than recomputed for every time.
+ * Bounded, since zone names come from provider data.
+ */
+const maxCached = 10_000;
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= maxCached) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+const ianaOf = new Map<string, string | undefined>();
+
 function safeZone(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
+  if (ianaOf.has(name)) return ianaOf.get(name);
   try {
-    return toIanaZone(name);
+    return remember(ianaOf, name, toIanaZone(name));
   } catch (e) {
     // "tzone://Microsoft/Custom" and "Customized Time Zone" name no zone: show the time in UTC.
-    if (e instanceof UnknownTimeZoneError) return undefined;
+    if (e instanceof UnknownTimeZoneError) return remember(ianaOf, name, undefined);
     throw e;
   }
 }
 
+const displayZones = new Map<string, string>();
+
 /** The zone to show a time in: a caller's hint when it is the same Windows zone, else the CLDR zone. */
 function displayZone(original: string | null | undefined, hint: string | undefined): string {
+  const key = `${original ?? ''}\u0000${hint ?? ''}`;
+  const known = displayZones.get(key);
+  if (known !== undefined) return known;
   const zone = safeZone(original) ?? 'UTC';
   if (hint && original) {
     try {
-      if (ianaToWindows(hint).toLowerCase() === ianaToWindows(zone).toLowerCase()) return hint;
+      if (ianaToWindows(hint).toLowerCase() === ianaToWindows(zone).toLowerCase()) return remember(displayZones, key, hint);
     } catch {
       // The hint has no Windows equivalent: keep the mapped zone.
     }
   }
-  return zone;
+  return remember(displayZones, key, zone);
 }
+
+const HOUR_MS = 3_600_000;
+/** UTC offset (ms) of a zone by "zone|UTC hour", kept only for hours without an offset change. */
+const hourOffsets = new Map<string, number>();
+
+/** utcToLocal, with the zone's offset remembered per UTC hour (an exact Intl call otherwise). */
+function localIn(instant: Date, zone: string): string {
+  const ms = instant.getTime();
+  const hour = Math.floor(ms / HOUR_MS);
+  const key = `${zone}|${hour}`;
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    const start = hour * HOUR_MS;
+    const first = zoneOffsetMs(zone, start);
+    // No zone changes its offset twice within an hour, so equal offsets at both ends (and the middle) mean none in between.
+    if (zoneOffsetMs(zone, start + HOUR_MS / 2) !== first || zoneOffsetMs(zone, start + HOUR_MS - 1000) !== first) return utcToLocal(instant, zone);
+    offset = remember(hourOffsets, key, first);
+  }
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  const year = local.getUTCFullYear();
+  // toISOString writes years outside 0000–9999 with a sign; utcToLocal does not.
+  return year >= 0 && year <= 9999 ? local.toISOString().slice(0, 19) : utcToLocal(instant, zone);
+}
+
+/** Answers are asked for in UTC (Prefer outlook.timezone): no zone arithmetic for those. */
+const utcNames = new Set(['UTC', 'Etc/UTC']);
 
 function readTime(t: DateTimeTimeZone | null | undefined, original: string | null | undefined, allDay: boolean, hint: string | undefined): EventTime {
   const dateTime = (t?.dateTime ?? '').slice(0, 19);
@@ -51,8 +97,9 @@ function readTime(t: DateTimeTimeZone | null | undefined, original: string | nul
   const zone = displayZone(original, hint);
   // All-day bounds are dates at midnight, whatever zone the answer is in.
   if (allDay) return { local: dateTime.slice(0, 10), timeZone: zone };
-  const instant = localToUtc(dateTime, safeZone(t?.timeZone) ?? 'UTC');
-  return { local: utcToLocal(instant, zone), timeZone: zone };
+  const answerZone = safeZone(t?.timeZone) ?? 'UTC';
+  const instant = utcNames.has(answerZone) ? new Date(wallMs(dateTime)) : localToUtc(dateTime, answerZone);
+  return { local: localIn(instant, zone), timeZone: zone };
 }
 
 const responses: Partial<Record<ResponseType, EventAttendee['response']>> = {

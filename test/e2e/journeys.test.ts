@@ -182,6 +182,9 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     const titles = await events.allTextContents();
     expect(titles.length).toBeGreaterThan(0);
     expect(titles.every((t) => t.endsWith('Private'))).toBe(true);
+    // Drawn as grey busy blocks (BUSY_COLOR #868e96), not in a calendar's color.
+    const colors = await page.locator('.tandem-busy').evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    expect(colors).toEqual(titles.map(() => 'rgb(134, 142, 150)'));
     const text = (await page.getByRole('region', { name: 'Calendar grid' }).textContent()) ?? '';
     for (const secret of ['Interview', 'Pay review', 'Dentist', 'Parent-teacher', 'Office']) expect(text).not.toContain(secret);
     await screenshot(page, 'calendar-private-blocks');

@@ -33,9 +33,9 @@ export function toEvents(views: AppointmentView[], colorOf: (userId: string) => 
         start: v.allDay ? dateOnly(v.startAt) : v.startAt,
         end: v.allDay ? dateOnly(v.endAt) : v.endAt,
         allDay: v.allDay,
-        backgroundColor: BUSY_COLOR,
-        borderColor: colorOf(v.ownerUserId),
-        classNames: ['tandem-busy'],
+        // FullCalendar 7 reads `color` and `className` (backgroundColor, borderColor and classNames are gone).
+        color: BUSY_COLOR,
+        className: 'tandem-busy',
         extendedProps: { meta: { kind: 'busy', ownerUserId: v.ownerUserId } satisfies EventMeta },
       });
       return;
@@ -50,9 +50,8 @@ export function toEvents(views: AppointmentView[], colorOf: (userId: string) => 
       start: a.allDay ? dateOnly(a.startLocal) : a.startAt,
       end: a.allDay ? dateOnly(a.endLocal) : a.endAt,
       allDay: a.allDay,
-      backgroundColor: color,
-      borderColor: color,
-      classNames: a.origin === 'provider' ? ['tandem-provider'] : [],
+      color,
+      className: a.origin === 'provider' ? 'tandem-provider' : '',
       extendedProps: { meta: { kind: 'full', appointment: a, editable: isEditable(a) } satisfies EventMeta },
     });
   });

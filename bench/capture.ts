@@ -26,7 +26,7 @@ import { dbFromPglite, type Db } from '../src/store/db';
 import { migrate } from '../src/store/migrate';
 import { chooseParser, mailparserParser, parsers, postalMimeParser } from '../src/sync/mail/mime-parsers';
 import type { SyncFeature } from '../src/sync/feature';
-import { syncFeatures } from '../src/sync/wiring';
+import { blobStoreFor, syncFeatures } from '../src/sync/wiring';
 import { connect, startMicrosoftTestEnv } from '../src/providers/microsoft/microsoft-test-harness';
 import { connectImapAccount, connectMicrosoftAccount, mailClient, startMailServers, testEngine, testVault } from '../test/capture/capture-harness';
 import { createTestCompany, createTestDb } from '../test/support/test-db';
@@ -65,8 +65,9 @@ const references = [await referenceRate('before')];
 // ---------------------------------------------------------------- pipeline
 
 /** The capture feature as src/sync/wiring.ts builds it for this store. */
-function productCapture(dataDir: string): SyncFeature {
-  const capture = syncFeatures({ config: { dataDir, databaseUrl: usePostgres ? 'postgres://bench' : undefined } }).find((f) => f.name === 'capture');
+function productCapture(dataDir: string, db: Db): SyncFeature {
+  const blobs = blobStoreFor({ dataDir, databaseUrl: usePostgres ? 'postgres://bench' : undefined }, db);
+  const capture = syncFeatures({ blobs }).find((f) => f.name === 'capture');
   if (!capture) throw new Error('no capture feature in the wiring');
   return capture;
 }
@@ -119,7 +120,7 @@ async function benchImap(): Promise<PipelineResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
   try {
     const vault = testVault();
-    const engine = testEngine(db, vault, { features: [productCapture(dataDir)] });
+    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db)] });
     const user = { ...servers.takeUser() };
     const account = await connectImapAccount(db, vault, scope, userId, servers, user, engine.clock.now());
     const client = await mailClient(servers, user);
@@ -140,7 +141,7 @@ async function benchGraph(): Promise<PipelineResult & { requestsPerMessage: numb
   try {
     const vault = testVault();
     const factory: ProviderFactory = microsoftProviderFactory;
-    const engine = testEngine(db, vault, { features: [productCapture(dataDir)], factory, clock: env.clock, oauth: env.oauth });
+    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db)], factory, clock: env.clock, oauth: env.oauth });
     const credentials = await connect(env, MAILBOX);
     const account = await connectMicrosoftAccount(db, vault, scope, userId, MAILBOX, credentials, env.endpoints, env.clock.now());
     itemsOf(await engine.sync(account)); // creates the folders

@@ -130,12 +130,17 @@ export class JobQueue {
     options: { batchSize: number; localConcurrency: number; pollingIntervalSeconds?: number },
     handler: (job: Job<AccountJobData>) => Promise<void>,
   ): Promise<void> {
+    const polling = options.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds;
     await this.boss.work<AccountJobData>(
       queue,
       {
         batchSize: options.batchSize,
         localConcurrency: options.localConcurrency,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds ?? 2,
+        pollingIntervalSeconds: polling ?? 2,
+        // A deferred job (startAfter: a retry after Retry-After, the next scheduled run) raises no
+        // NOTIFY when it comes due, so pg-boss finds it only on its notify backstop poll (30 s by
+        // default): an explicitly set polling interval bounds that lateness as well.
+        ...(polling !== undefined ? { notifyPollingIntervalSeconds: polling } : {}),
         burstWhenBatchFull: options.batchSize > 1,
       },
       async (jobs) => {

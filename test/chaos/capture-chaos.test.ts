@@ -12,46 +12,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../sim/common/random';
 import { seedMessages } from '../../sim/common/seed';
-import { simDefaultApp, startMicrosoftSim, type MicrosoftSimHandle } from '../../sim/microsoft/index';
-import type { SimServer } from '../../sim/common/sim-server';
-import { FakeClock, systemClock } from '../../src/domain/clock';
-import { createMicrosoftOAuth } from '../../src/providers/microsoft/microsoft-oauth';
-import { connect, providerFor, testMailbox, testPassword } from '../../src/providers/microsoft/microsoft-test-harness';
-import type { ProviderEndpoints } from '../../src/providers/provider';
 import { connectMicrosoftAccount } from '../capture/capture-harness';
 import { createTestCompany, testDrivers } from '../support/test-db';
 import { captureFacts, envCount, killPoints, startChaosWorld, type ChaosWorld } from './chaos-harness';
+import { startMicrosoftChaos, type MicrosoftChaos } from './microsoft-chaos';
 
 const N = envCount('TANDEM_CHAOS_MESSAGES', 400);
 const FAULT_RATE = 0.1;
 const contacts = ['Margaret Ellis <margaret.ellis@oakridge-hoa.example>', "Tom O'Brien <tom@obrien-properties.example>", 'Priya Natarajan <priya@natarajan-dental.example>'];
 
 describe.runIf(testDrivers().includes('postgres'))('capture under faults and kill -9 (Microsoft 365 simulator, two worker processes)', () => {
-  let sim: SimServer<MicrosoftSimHandle>;
+  let ms: MicrosoftChaos;
   let world: ChaosWorld;
 
   beforeAll(async () => {
-    // The system clock: the workers judge token expiry on theirs, so the simulator must agree.
-    sim = await startMicrosoftSim({ clock: systemClock, seed: 6 });
+    ms = await startMicrosoftChaos(6);
   });
   afterAll(async () => {
     await world?.close();
-    await sim?.close();
+    await ms?.sim.close();
   });
 
   it(`${N} messages → ${N} activities, 0 duplicates, all in Processed`, async () => {
-    const { handle } = sim;
-    handle.addMailbox({ address: testMailbox, type: 'user', password: testPassword, displayName: 'Ava' });
-    const endpoints: ProviderEndpoints = { graphBaseUrl: `${sim.url}/v1.0`, microsoftAuthorityHost: sim.url };
-    const oauth = createMicrosoftOAuth({ clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret }, endpoints, { fetch: (i, init) => fetch(i, init), clock: systemClock });
-    const env = { sim, clock: new FakeClock(new Date()), endpoints, oauth, close: () => sim.close() };
-    const credentials = await connect(env);
-
+    const { handle, mailbox: testMailbox } = ms;
     world = await startChaosWorld({
-      MICROSOFT_CLIENT_ID: simDefaultApp.clientId,
-      MICROSOFT_CLIENT_SECRET: simDefaultApp.clientSecret,
-      MICROSOFT_GRAPH_URL: endpoints.graphBaseUrl ?? '',
-      MICROSOFT_AUTHORITY_HOST: sim.url,
+      ...ms.workerEnv,
       // A run every 0.6 s while the folder is non-empty: the schedule, not the test, drives capture.
       TANDEM_CAPTURE_INTERVAL_MINUTES: '0.01',
     });
@@ -59,7 +44,7 @@ describe.runIf(testDrivers().includes('postgres'))('capture under faults and kil
     for (const c of contacts) await world.t.db.repos.contacts.create(scope, { name: c, emails: [c.replace(/.*<|>$/g, '')] });
 
     // The folders exist before the mail arrives, as after the account's first run.
-    await providerFor(env, credentials).mail?.ensureCaptureFolders({ capture: 'Tandem', processed: 'Processed' });
+    await ms.ensureFolders();
     const seeded = seedMessages({ seed: 6, count: N, mailbox: testMailbox, contacts, profile: 'small' });
     expect(new Set(seeded.map((m) => m.messageId)).size).toBe(N); // the premise: N distinct messages
     for (const m of seeded) await handle.placeMessage(testMailbox, 'Tandem', m.raw);
@@ -71,7 +56,7 @@ describe.runIf(testDrivers().includes('postgres'))('capture under faults and kil
     handle.faults.add({ kind: 'timeout', rate: share, holdMs: 300 });
     handle.faults.add({ kind: 'reset', rate: share });
 
-    const account = await connectMicrosoftAccount(world.t.db, world.vault, scope, userId, testMailbox, credentials, endpoints, new Date());
+    const account = await connectMicrosoftAccount(world.t.db, world.vault, scope, userId, testMailbox, ms.credentials, ms.endpoints, new Date());
     await Promise.all([world.start('A'), world.start('B')]);
     // Nearly every run meets a fault at this rate (~30 Graph requests a run), and after 8 failed runs
     // in a row the engine parks the account for an hour: "Sync now" every 2 s stands in for the user.

@@ -58,6 +58,8 @@ export interface ChaosWorld {
    * does): pulls a run forward even when the engine's backoff has given up for an hour.
    */
   nudge(account: { id: string; companyId: string }, everyMs: number): void;
+  /** What the API does after queueing outbound work: asks a worker to drain the outbox. */
+  wakeOutbox(): Promise<void>;
   /** Runs, jobs and account state, printed when a wait times out. */
   diagnose(): Promise<string>;
   /** `until` that explains itself: on timeout the error carries `diagnose()`. */
@@ -77,6 +79,7 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
   let queue: JobQueue | undefined;
   let nudger: NodeJS.Timeout | undefined;
 
+  const queueOf = () => (queue ??= new JobQueue({ db: t.db, databaseUrl: url, logger: createLogger('silent') }));
   const exited = (w: WorkerProcess) => w.child.exitCode !== null || w.child.signalCode !== null;
   async function kill(name: string): Promise<void> {
     const w = workers.get(name);
@@ -119,12 +122,16 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
       world.kills++;
     },
     nudge(account, everyMs) {
-      queue ??= new JobQueue({ db: t.db, databaseUrl: url, logger: createLogger('silent') });
-      const q = queue;
+      const q = queueOf();
       const started = q.start();
       nudger = setInterval(() => {
         void started.then(() => q.runSoon(queueNames.sync, { accountId: account.id, companyId: account.companyId, reason: 'sync_now' })).catch(() => undefined);
       }, everyMs);
+    },
+    async wakeOutbox() {
+      const q = queueOf();
+      await q.start();
+      await q.enqueue(queueNames.outbox, { accountId: 'outbox', companyId: 'system', reason: 'wake' });
     },
     async diagnose() {
       const q = async (sql: string) => JSON.stringify((await control.query(sql)).rows);
@@ -139,7 +146,7 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
       try {
         return await until(what, probe, timeoutMs, everyMs);
       } catch (e) {
-        throw new Error(`${e instanceof Error ? e.message : String(e)}\n${await world.diagnose()}\n${[...workers.values()].map((w) => `${w.name}: ${w.stderr()}`).join('\n')}`);
+        throw new Error(`${e instanceof Error ? e.message : String(e)}\n${await world.diagnose()}\n${[...workers.values()].map((w) => `${w.name}: ${w.stderr()}`).join('\n')}`, { cause: e });
       }
     },
     async count(sql, params = []) {

@@ -44,6 +44,8 @@ export interface BootOptions {
   outboxHandlers?: OutboxHandler[];
   /** Job-queue timings (tests shorten expiry to prove kill -9 recovery). */
   queue?: EngineDeps['queue'];
+  /** Outbox lease (tests shorten it so a killed worker's rows come back quickly). */
+  outboxLeaseMs?: number;
   /** Push subscriptions and IDLE / EWS-pull watchers (default on; tests of other parts may turn it off). */
   push?: boolean;
 }
@@ -99,6 +101,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       features: options.features ?? syncFeatures({ blobs }),
       outboxHandlers: options.outboxHandlers ?? outboxHandlers({ vault }),
       ...(options.queue ? { queue: options.queue } : {}),
+      ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
       status: { intervalMs: config.captureIntervalMs, failedIntervalMs: 60 * 60_000, stuckAfterMs: 60 * 60_000 },
     });
     await engine.start({ workers: options.workers });

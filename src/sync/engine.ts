@@ -39,6 +39,8 @@ export interface EngineDeps {
   tickIntervalMs?: number;
   /** Job-queue timings (tests shorten them). */
   queue?: { heartbeatSeconds?: number; jobExpirySeconds?: number; superviseIntervalSeconds?: number; pollingIntervalSeconds?: number };
+  /** How long a claimed outbox row is one worker's before another may take it (default 5 minutes). */
+  outboxLeaseMs?: number;
 }
 
 export class SyncEngine {
@@ -73,6 +75,7 @@ export class SyncEngine {
       providers: deps.providers,
       handlers: deps.outboxHandlers,
       retry,
+      ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}),
       onTokenDead: (account, error) => this.markTokenDead(account, error),
     });
     this.scheduler = new Scheduler({

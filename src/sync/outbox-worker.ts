@@ -104,13 +104,11 @@ export class OutboxWorker {
           provider = this.deps.providers.create(account, await this.deps.credentials.forRun(account, { force: forceRefresh }));
         }
         if (row.attempts > 1 && handler.alreadyDone && (await handler.alreadyDone(row, provider, ctx))) {
-          await db.repos.outbox.markDelivered(scope, row.id, clock.now());
-          await handler.onDelivered?.(row, ctx);
+          await this.settle(row, handler, ctx);
           return 'already_delivered';
         }
         await handler.deliver(row, provider, ctx);
-        await db.repos.outbox.markDelivered(scope, row.id, clock.now());
-        await handler.onDelivered?.(row, ctx);
+        await this.settle(row, handler, ctx);
         return 'delivered';
       } catch (e) {
         const err = isProviderError(e) ? e : new ProviderError('transient', e instanceof Error ? e.message : String(e), { code: 'internal', cause: e });
@@ -136,9 +134,19 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * The handler's effect on the CRM (activity "sent") is written BEFORE the row is closed: a worker
+   * killed in between leaves the row to come back, find the delivery already done and settle again
+   * (the hooks are idempotent). The other order could close the row and lose the activity update.
+   */
+  private async settle(row: OutboxRow, handler: OutboxHandler, ctx: OutboxContext): Promise<void> {
+    await handler.onDelivered?.(row, ctx);
+    await this.deps.db.repos.outbox.markDelivered(ctx.scope, row.id, this.deps.clock.now());
+  }
+
   private async dead(row: OutboxRow, handler: OutboxHandler, ctx: OutboxContext, reason: string): Promise<DeliveryOutcome> {
-    await this.deps.db.repos.outbox.markDead(ctx.scope, row.id, reason);
     await handler.onDead?.(row, reason, ctx);
+    await this.deps.db.repos.outbox.markDead(ctx.scope, row.id, reason);
     return 'dead';
   }
 }

@@ -46,6 +46,8 @@ export interface BootOptions {
   queue?: EngineDeps['queue'];
   /** Outbox lease (tests shorten it so a killed worker's rows come back quickly). */
   outboxLeaseMs?: number;
+  /** Jobs fetched per poll and run at once by this process (default 20 and 4). */
+  workerSizing?: { batchSize: number; concurrency: number };
   /** Push subscriptions and IDLE / EWS-pull watchers (default on; tests of other parts may turn it off). */
   push?: boolean;
 }
@@ -102,6 +104,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       outboxHandlers: options.outboxHandlers ?? outboxHandlers({ vault }),
       ...(options.queue ? { queue: options.queue } : {}),
       ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
+      ...(options.workerSizing ?? {}),
       status: { intervalMs: config.captureIntervalMs, failedIntervalMs: 60 * 60_000, stuckAfterMs: 60 * 60_000 },
     });
     await engine.start({ workers: options.workers });

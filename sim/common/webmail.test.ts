@@ -32,7 +32,7 @@ function dom(res: WebmailResponse): Document {
   return new DOMParser().parseFromString(String(res.body), 'text/html');
 }
 
-/** Markup that would run or load something: any script element or on* handler attribute. */
+/** Markup that would run or load something: a script element or an on* handler attribute. */
 function activeContent(doc: Document): string[] {
   const found: string[] = [];
   for (const el of Array.from(doc.querySelectorAll('*'))) {

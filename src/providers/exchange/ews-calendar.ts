@@ -120,7 +120,7 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
     },
 
     async updateEvent(providerId: string, etag: string, input: EventInput): Promise<ProviderEvent> {
-      // NeverOverwrite: any change since our ChangeKey is ErrorIrresolvableConflict → conflict.
+      // NeverOverwrite: a change since our ChangeKey is ErrorIrresolvableConflict → conflict.
       const body = el(
         'm:UpdateItem',
         { ConflictResolution: 'NeverOverwrite', SendMeetingInvitationsOrCancellations: notify(input) },

@@ -16,6 +16,7 @@ import { mailauthRoutes } from './mailauth';
 import { oauthRoutes } from './oauth';
 import { peopleRoutes } from './people';
 import { recordRoutes } from './records';
+import { relayStatusRoutes } from './relay-status';
 import { settingsRoutes } from './settings';
 import { webhookRoutes } from './webhooks';
 
@@ -43,6 +44,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...peopleRoutes(deps),
     ...mailauthRoutes({ ...deps, vault: services.vault, dnsServers: deps.config.dnsServers }),
     ...settingsRoutes(deps, services),
+    ...relayStatusRoutes(deps),
     ...oauthRoutes(deps, services),
     ...adminSyncRoutes(deps, services),
     ...webhookRoutes({ ...deps, syncNow: (account, reason) => services.engine.syncNow(account, reason) }),

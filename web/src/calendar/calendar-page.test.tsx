@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { appointment } from '../test/appointments';
 import { renderWithApi } from '../test/render';
 import { CalendarPage } from './calendar-page';
+import { eventTimeLabel } from './event-content';
 
 const users = {
   items: [
@@ -74,5 +75,44 @@ describe('calendar page', () => {
     await waitFor(() => expect(api.callsTo('GET /api/appointments').length).toBeGreaterThan(0));
     fireEvent.click(bob);
     await waitFor(() => expect(api.callsTo('GET /api/appointments').at(-1)?.url.searchParams.get('users')).toBe('u-ann'));
+  });
+});
+
+describe('week view event times', () => {
+  it('shows a short provider event’s start time, not a range squeezed down to its dash', async () => {
+    renderWithApi(<CalendarPage initialDate="2026-11-24" initialView="timeGridWeek" />, {
+      'GET /api/users': () => users,
+      'GET /api/appointments': () => ({
+        items: [
+          // Half an hour, as the simulators seed site visits: one text line high in the grid.
+          { visibility: 'full', appointment: appointment({ id: 'ap-short', subject: 'Site visit', origin: 'provider', readOnly: true, canEdit: false, startAt: '2026-11-24T11:30:00.000Z', endAt: '2026-11-24T12:00:00.000Z' }) },
+          { visibility: 'full', appointment: appointment({ id: 'ap-long', subject: 'Snow plan', startAt: '2026-11-25T07:30:00.000Z', endAt: '2026-11-25T10:30:00.000Z' }) },
+        ],
+      }),
+    });
+    const short = await waitFor(() => {
+      const el = screen.getAllByTestId('calendar-event').find((e) => e.textContent?.includes('Site visit'));
+      if (!el) throw new Error('not yet');
+      return el;
+    });
+    const time = within(short).getByTestId('calendar-event-time');
+    expect(time.textContent).toMatch(/\d/);
+    expect(time.textContent).not.toMatch(/[–-]/);
+    expect(time.style.whiteSpace).toBe('nowrap');
+    // The whole range stays available on hover.
+    expect(short.getAttribute('title')).toMatch(/[–-].*Site visit/);
+
+    const long = screen.getAllByTestId('calendar-event').find((e) => e.textContent?.includes('Snow plan'));
+    expect(long && within(long).getByTestId('calendar-event-time').textContent).toMatch(/\d.*[–-].*\d/);
+  });
+});
+
+describe('eventTimeLabel', () => {
+  const at = (start: string, end: string, allDay = false) => ({ allDay, start: new Date(start), end: new Date(end) });
+  it('keeps the range of an hour-long event, takes the start of a 30-minute one, leaves all-day alone', () => {
+    expect(eventTimeLabel('9:00 – 10:00', at('2026-11-24T09:00:00Z', '2026-11-24T10:00:00Z'))).toBe('9:00 – 10:00');
+    expect(eventTimeLabel('11:30 – 12:00', at('2026-11-24T11:30:00Z', '2026-11-24T12:00:00Z'))).toBe('11:30');
+    expect(eventTimeLabel('11:30 AM - 12:00 PM', at('2026-11-24T11:30:00Z', '2026-11-24T12:00:00Z'))).toBe('11:30 AM');
+    expect(eventTimeLabel('', at('2026-11-24T00:00:00Z', '2026-11-25T00:00:00Z', true))).toBe('');
   });
 });

@@ -8,7 +8,8 @@ import { pino } from 'pino';
 import { FakeClock } from '../../src/domain/clock';
 import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
 import { messageIdsIn } from '../../src/providers/imap/imap-test-harness';
-import type { OAuthAbility, OAuthCredentials, ProviderEndpoints, ProviderFactory } from '../../src/providers/provider';
+import { ProviderError } from '../../src/providers/errors';
+import type { Credentials, MailAbility, OAuthAbility, OAuthCredentials, ProviderEndpoints, ProviderFactory, ProviderKind } from '../../src/providers/provider';
 import type { Db } from '../../src/store/db';
 import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import { vaultFromKeys, type Vault } from '../../src/store/vault';
@@ -52,8 +53,22 @@ export async function startMailServers(userCount: number): Promise<MailServers> 
 
 export const testVault = (): Vault => vaultFromKeys('11'.repeat(32));
 
-/** An IMAP account of `user` on the test servers, credentials sealed as the connect flow would. */
-export async function connectImapAccount(
+/** A connected account with credentials sealed as the connect flow would (any provider). */
+export async function connectAccount(
+  db: Db,
+  vault: Vault,
+  scope: { companyId: string },
+  input: { userId: string; provider: ProviderKind; mailboxAddress: string; endpoints: ProviderEndpoints; credentials: Credentials; now: Date },
+): Promise<ConnectedAccount> {
+  const { credentials, now, ...fields } = input;
+  const account = await db.repos.accounts.create(scope, { ...fields, now });
+  const sealed = sealCredentials(vault, account.id, credentials);
+  await db.repos.accounts.setCredentials(scope, account.id, sealed, now);
+  return { ...account, credentialsSecret: sealed };
+}
+
+/** An IMAP account of `user` on the test servers. */
+export function connectImapAccount(
   db: Db,
   vault: Vault,
   scope: { companyId: string },
@@ -62,23 +77,15 @@ export async function connectImapAccount(
   user: ServerUser & { address: string },
   now: Date,
 ): Promise<ConnectedAccount> {
-  const account = await db.repos.accounts.create(scope, {
-    userId,
-    provider: 'imap',
-    mailboxAddress: user.address,
-    endpoints: {
-      imap: { host: servers.dovecot.host, port: servers.dovecot.port, secure: false },
-      smtp: { host: servers.smtp.host, port: servers.smtp.port, secure: false },
-    },
-    now,
-  });
-  const sealed = sealCredentials(vault, account.id, { kind: 'password', username: user.user, password: user.password });
-  await db.repos.accounts.setCredentials(scope, account.id, sealed, now);
-  return { ...account, credentialsSecret: sealed };
+  const endpoints = {
+    imap: { host: servers.dovecot.host, port: servers.dovecot.port, secure: false },
+    smtp: { host: servers.smtp.host, port: servers.smtp.port, secure: false },
+  };
+  return connectAccount(db, vault, scope, { userId, provider: 'imap', mailboxAddress: user.address, endpoints, credentials: { kind: 'password', username: user.user, password: user.password }, now });
 }
 
 /** A Microsoft 365 account signed in on the simulator (credentials from the real OAuth flow). */
-export async function connectMicrosoftAccount(
+export function connectMicrosoftAccount(
   db: Db,
   vault: Vault,
   scope: { companyId: string },
@@ -88,10 +95,43 @@ export async function connectMicrosoftAccount(
   endpoints: ProviderEndpoints,
   now: Date,
 ): Promise<ConnectedAccount> {
-  const account = await db.repos.accounts.create(scope, { userId, provider: 'microsoft', mailboxAddress: address, endpoints, now });
-  const sealed = sealCredentials(vault, account.id, credentials);
-  await db.repos.accounts.setCredentials(scope, account.id, sealed, now);
-  return { ...account, credentialsSecret: sealed };
+  return connectAccount(db, vault, scope, { userId, provider: 'microsoft', mailboxAddress: address, endpoints, credentials, now });
+}
+
+/**
+ * A provider whose mail fails on purpose: markProcessed throws `move` times before working (a worker
+ * that died after storing, before moving), send really sends and then reports a timeout
+ * `sendTimeout` times (the provider accepted, we did not hear it). Counts the calls.
+ */
+export function withFaults(base: ProviderFactory, fault: { move?: number; sendTimeout?: number } = {}): ProviderFactory & { moveCalls: number; sends: number } {
+  let moveFailures = fault.move ?? 0;
+  let sendTimeouts = fault.sendTimeout ?? 0;
+  const factory = {
+    ...base,
+    moveCalls: 0,
+    sends: 0,
+    create(ctx: Parameters<ProviderFactory['create']>[0]) {
+      const provider = base.create(ctx);
+      const mail = provider.mail;
+      if (!mail) throw new Error(`${base.kind} provider without mail`);
+      const wrapped: MailAbility = {
+        ...mail,
+        async markProcessed(folders, refs) {
+          factory.moveCalls++;
+          if (moveFailures-- > 0) throw new ProviderError('transient', 'injected: worker died before the move', { code: 'injected' });
+          return mail.markProcessed(folders, refs);
+        },
+        async send(m) {
+          factory.sends++;
+          const sent = await mail.send(m);
+          if (sendTimeouts-- > 0) throw new ProviderError('transient', 'injected: timeout after the provider accepted', { code: 'ETIMEDOUT', ambiguous: true });
+          return sent;
+        },
+      };
+      return { ...provider, mail: wrapped };
+    },
+  };
+  return factory;
 }
 
 export interface TestEngine {

@@ -17,19 +17,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { seedMessages } from '../sim/common/seed';
-import { customers } from '../sim/common/seed-content';
 import { microsoftProviderFactory } from '../src/providers/microsoft';
 import type { ProviderFactory } from '../src/providers/provider';
-import { dbFromPglite, type Db } from '../src/store/db';
-import { migrate } from '../src/store/migrate';
 import { chooseParser, mailparserParser, parsers, postalMimeParser } from '../src/sync/mail/mime-parsers';
-import type { SyncFeature } from '../src/sync/feature';
-import { blobStoreFor, syncFeatures } from '../src/sync/wiring';
 import { connect, startMicrosoftTestEnv } from '../src/providers/microsoft/microsoft-test-harness';
 import { connectImapAccount, connectMicrosoftAccount, mailClient, startMailServers, testEngine, testVault } from '../test/capture/capture-harness';
-import { createTestCompany, createTestDb } from '../test/support/test-db';
+import { freshStore, itemsOf, productCapture, timeCapture, type CaptureTiming } from './support/capture-store';
 
 const quick = process.argv.includes('--quick');
 /** Scale-out store (TANDEM_TEST_PG_URL) instead of the embedded PGlite. */
@@ -64,69 +58,20 @@ const references = [await referenceRate('before')];
 
 // ---------------------------------------------------------------- pipeline
 
-/** The capture feature as src/sync/wiring.ts builds it for this store. */
-function productCapture(dataDir: string, db: Db): SyncFeature {
-  const blobs = blobStoreFor({ dataDir, databaseUrl: usePostgres ? 'postgres://bench' : undefined }, db);
-  const capture = syncFeatures({ blobs }).find((f) => f.name === 'capture');
-  if (!capture) throw new Error('no capture feature in the wiring');
-  return capture;
-}
-
-async function freshStore(): Promise<{ db: Db; scope: { companyId: string }; userId: string }> {
-  let db: Db;
-  if (usePostgres) db = (await createTestDb('postgres')).db;
-  else {
-    db = dbFromPglite(await PGlite.create());
-    await migrate(db);
-  }
-  const { scope, userId } = await createTestCompany(db, 'Greenleaf');
-  for (const c of customers) await db.repos.contacts.create(scope, { name: c.name ?? c.address, emails: [c.address] });
-  return { db, scope, userId };
-}
-
-interface PipelineResult {
-  rate: number;
-  activities: number;
-}
-
-/** Drops everything first (not timed), then times sync runs until the capture folder is empty. */
-async function timeCapture(db: Db, run: () => Promise<number>, scope: { companyId: string }): Promise<PipelineResult> {
-  const t0 = performance.now();
-  let done = 0;
-  for (let runs = 0; done < COUNT && runs < 20; runs++) done += await run();
-  const seconds = (performance.now() - t0) / 1000;
-  const unmatched = (await db.repos.activities.listUnmatched(scope, { limit: 200 })).items.length;
-  const activities = new Set<string>();
-  for (const c of await db.repos.contacts.list(scope, { limit: 500 })) {
-    let cursor: string | undefined;
-    do {
-      const page = await db.repos.activities.listForContact(scope, c.id, { limit: 200, ...(cursor ? { cursor } : {}) });
-      for (const a of page.items) activities.add(a.id);
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-  if (done !== COUNT) throw new Error(`captured ${done} of ${COUNT}`);
-  return { rate: COUNT / seconds, activities: activities.size + unmatched };
-}
-
-const itemsOf = (r: Awaited<ReturnType<ReturnType<typeof testEngine>['sync']>>): number => {
-  if (r.outcome !== 'succeeded') throw new Error(`sync run ${r.outcome}: ${JSON.stringify(r)}`);
-  return r.items;
-};
-
-async function benchImap(): Promise<PipelineResult> {
+async function benchImap(): Promise<CaptureTiming> {
   const servers = await startMailServers(1);
-  const { db, scope, userId } = await freshStore();
+  const store = await freshStore(usePostgres);
+  const { db, scope, userId } = store;
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
   try {
     const vault = testVault();
-    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db)] });
+    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db, usePostgres)] });
     const user = { ...servers.takeUser() };
     const account = await connectImapAccount(db, vault, scope, userId, servers, user, engine.clock.now());
     const client = await mailClient(servers, user);
     for (const m of messages) await client.drop('Tandem', m.raw);
     await client.logout();
-    return await timeCapture(db, async () => itemsOf(await engine.sync(account)), scope);
+    return await timeCapture(store, COUNT, async () => itemsOf(await engine.sync(account)));
   } finally {
     await db.close();
     await servers.stop();
@@ -134,14 +79,15 @@ async function benchImap(): Promise<PipelineResult> {
   }
 }
 
-async function benchGraph(): Promise<PipelineResult & { requestsPerMessage: number }> {
+async function benchGraph(): Promise<CaptureTiming & { requestsPerMessage: number }> {
   const env = await startMicrosoftTestEnv({ mailboxes: [{ address: MAILBOX, type: 'user' }] });
-  const { db, scope, userId } = await freshStore();
+  const store = await freshStore(usePostgres);
+  const { db, scope, userId } = store;
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
   try {
     const vault = testVault();
     const factory: ProviderFactory = microsoftProviderFactory;
-    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db)], factory, clock: env.clock, oauth: env.oauth });
+    const engine = testEngine(db, vault, { features: [productCapture(dataDir, db, usePostgres)], factory, clock: env.clock, oauth: env.oauth });
     const credentials = await connect(env, MAILBOX);
     const account = await connectMicrosoftAccount(db, vault, scope, userId, MAILBOX, credentials, env.endpoints, env.clock.now());
     itemsOf(await engine.sync(account)); // creates the folders
@@ -149,7 +95,7 @@ async function benchGraph(): Promise<PipelineResult & { requestsPerMessage: numb
     // HTTP requests: a $batch is one request (the simulator also counts its items as batch.item).
     const requests = () => env.sim.handle.counters.count(MAILBOX) - env.sim.handle.counters.count(MAILBOX, 'batch.item');
     const before = requests();
-    const result = await timeCapture(db, async () => itemsOf(await engine.sync(account)), scope);
+    const result = await timeCapture(store, COUNT, async () => itemsOf(await engine.sync(account)));
     const spent = requests() - before;
     if (env.sim.handle.listFolderMessages(MAILBOX, 'Tandem').length !== 0) throw new Error('Graph capture folder not empty');
     return { ...result, requestsPerMessage: spent / COUNT };

@@ -28,7 +28,7 @@ try {
   const finishedRuns = async () => (await w.t.db.repos.syncState.listRuns(w.scope, w.account.id, 1000)).filter((r) => r.finishedAt).length;
   await until(async () => (await finishedRuns()) === 1, 30_000, 'the first run');
   await w.manager.sweep();
-  await until(async () => (await w.t.db.repos.syncState.listPushSubscriptions(w.scope, w.account.id)).some((r) => r.resource === 'capture'), 30_000, 'the capture subscription');
+  await until(async () => (await w.t.db.repos.pushSubscriptions.list(w.scope, w.account.id)).some((r) => r.resource === 'capture'), 30_000, 'the capture subscription');
   const nextScheduled = (await w.t.db.repos.accounts.get(w.scope, w.account.id))?.nextRunAt?.getTime() ?? 0;
 
   const latencies: number[] = [];

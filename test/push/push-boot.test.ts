@@ -59,7 +59,7 @@ it('boot() subscribes at start and a drop becomes an activity through the mounte
   const address = runtime.app?.server.address();
   appUrl(typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '');
   const sim = env.sim.handle;
-  await vi.waitFor(async () => expect((await t!.db.repos.syncState.listPushSubscriptions(scope, account.id)).map((r) => r.resource).sort()).toEqual(['calendar', 'capture']), { timeout: 15_000, interval: 25 });
+  await vi.waitFor(async () => expect((await t!.db.repos.pushSubscriptions.list(scope, account.id)).map((r) => r.resource).sort()).toEqual(['calendar', 'capture']), { timeout: 15_000, interval: 25 });
   expect(sim.subscriptions(testMailbox).map((s) => s.notificationUrl)).toEqual([`${publicUrl}/api/webhooks/microsoft`, `${publicUrl}/api/webhooks/microsoft`]);
 
   const runsBefore = (await t.db.repos.syncState.listRuns(scope, account.id)).length;

@@ -85,7 +85,7 @@ describe('push on the Google simulator', () => {
     const post = (path: string, init: RequestInit) => fetch(`${appUrl}${path}`, { method: 'POST', ...init });
     const json = { 'content-type': 'application/json' };
     const stranger = await post('/api/webhooks/google/gmail', { headers: json, body: JSON.stringify(pubsub('someone@else.example')) });
-    const [row] = (await t.db.repos.syncState.listPushSubscriptions(scope, account.id)).filter((r) => r.resource === 'calendar');
+    const [row] = (await t.db.repos.pushSubscriptions.list(scope, account.id)).filter((r) => r.resource === 'calendar');
     const resourceId = (JSON.parse(row?.data ?? '{}') as { resourceId?: string }).resourceId ?? '';
     const channel = (token: string) => ({ 'x-goog-channel-id': row?.providerSubscriptionId ?? '', 'x-goog-resource-id': resourceId, 'x-goog-resource-state': 'exists', 'x-goog-channel-token': token });
     const forged = await post('/api/webhooks/google/calendar', { headers: channel('guessed') });
@@ -98,14 +98,14 @@ describe('push on the Google simulator', () => {
   });
 
   it('renews the Gmail watch daily and replaces the Calendar channel before it lapses', async () => {
-    const before = await t.db.repos.syncState.listPushSubscriptions(scope, account.id);
+    const before = await t.db.repos.pushSubscriptions.list(scope, account.id);
     env.clock.advance(25 * 3600_000);
     const report = await manager.ensure(account);
     expect(report.renewed).toEqual(['capture']);
     const channelLeft = before.find((r) => r.resource === 'calendar')!.expiresAt.getTime() - env.clock.now().getTime();
     env.clock.advance(Math.max(0, channelLeft - 3600_000));
     expect((await manager.ensure(account)).renewed).toContain('calendar');
-    const after = await t.db.repos.syncState.listPushSubscriptions(scope, account.id);
+    const after = await t.db.repos.pushSubscriptions.list(scope, account.id);
     const calendarBefore = before.find((r) => r.resource === 'calendar');
     const calendarAfter = after.find((r) => r.resource === 'calendar');
     expect(calendarAfter?.providerSubscriptionId).not.toBe(calendarBefore?.providerSubscriptionId);

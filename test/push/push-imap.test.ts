@@ -73,6 +73,6 @@ describe('IMAP IDLE push on Dovecot', () => {
     await t.db.repos.accounts.update(scope, account.id, { status: 'needs_reconnect', statusReason: 'auth_revoked' }, clock.now());
     await b.refresh();
     expect(b.watching()).toEqual([]);
-    expect(await t.db.repos.syncState.listPushSubscriptions(scope, account.id)).toEqual([]);
+    expect(await t.db.repos.pushSubscriptions.list(scope, account.id)).toEqual([]);
   }, 30_000);
 });

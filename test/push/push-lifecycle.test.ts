@@ -21,7 +21,7 @@ describe('Graph subscriptions kept alive by the push manager', () => {
     await w.close();
   });
 
-  const rows = () => w.t.db.repos.syncState.listPushSubscriptions(w.scope, w.account.id);
+  const rows = () => w.t.db.repos.pushSubscriptions.list(w.scope, w.account.id);
   const captureRow = async () => (await rows()).find((r) => r.resource === 'capture');
   const simSubs = () => w.env.sim.handle.subscriptions(testMailbox);
   const post = (path: string, body: unknown) => fetch(`${w.appUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

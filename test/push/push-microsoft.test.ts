@@ -27,7 +27,7 @@ describe('push on the Microsoft 365 simulator, real engine', () => {
     expect(nextScheduled - Date.now()).toBeGreaterThan(60_000);
 
     await world.manager.sweep();
-    await vi.waitFor(async () => expect((await world.t.db.repos.syncState.listPushSubscriptions(world.scope, world.account.id)).map((s) => s.resource).sort()).toEqual(['calendar', 'capture']), {
+    await vi.waitFor(async () => expect((await world.t.db.repos.pushSubscriptions.list(world.scope, world.account.id)).map((s) => s.resource).sort()).toEqual(['calendar', 'capture']), {
       timeout: 15_000,
       interval: 50,
     });

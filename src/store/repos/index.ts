@@ -11,6 +11,7 @@ import { ContactsRepo } from './contacts';
 import { MailRelaysRepo } from './mail-relays';
 import { OAuthStatesRepo } from './oauth-states';
 import { OutboxRepo } from './outbox';
+import { PushSubscriptionsRepo } from './push-subscriptions';
 import { RecordsRepo } from './records';
 import { SessionsRepo } from './sessions';
 import { SyncStateRepo } from './sync-state';
@@ -29,6 +30,7 @@ export interface Repos {
   calendarShares: CalendarSharesRepo;
   accounts: AccountsRepo;
   syncState: SyncStateRepo;
+  pushSubscriptions: PushSubscriptionsRepo;
   outbox: OutboxRepo;
   oauthStates: OAuthStatesRepo;
   mailRelays: MailRelaysRepo;
@@ -48,6 +50,7 @@ export function createRepos(orm: Orm): Repos {
     calendarShares: new CalendarSharesRepo(orm),
     accounts: new AccountsRepo(orm),
     syncState: new SyncStateRepo(orm),
+    pushSubscriptions: new PushSubscriptionsRepo(orm),
     outbox: new OutboxRepo(orm),
     oauthStates: new OAuthStatesRepo(orm),
     mailRelays: new MailRelaysRepo(orm),

@@ -57,13 +57,13 @@ describe.each(testDrivers())('capture ledger, shares, relays, push, contact pagi
   it('finds a push subscription by provider id and replaces it on resubscribe', async () => {
     const { scope, userId } = await createTestCompany(t.db);
     const acct = await t.db.repos.accounts.create(scope, { userId, provider: 'google', mailboxAddress: `push-${driver}@x.example`, now });
-    const s = t.db.repos.syncState;
-    await s.savePushSubscription(scope, { accountId: acct.id, resource: 'calendar', providerSubscriptionId: `ch-1-${driver}`, clientState: 'cs1', expiresAt: at(3600_000) });
-    const renewed = await s.savePushSubscription(scope, { accountId: acct.id, resource: 'calendar', providerSubscriptionId: `ch-2-${driver}`, clientState: 'cs2', expiresAt: at(7200_000) });
-    expect(await s.findPushSubscriptionForSystem(`ch-1-${driver}`)).toBeUndefined();
-    expect((await s.findPushSubscriptionForSystem(`ch-2-${driver}`))?.companyId).toBe(scope.companyId);
-    expect((await s.listPushExpiringForSystem(at(7200_001))).map((r) => r.id)).toContain(renewed.id);
-    expect(await s.listPushSubscriptions(scope, acct.id)).toHaveLength(1);
+    const s = t.db.repos.pushSubscriptions;
+    await s.save(scope, { accountId: acct.id, resource: 'calendar', providerSubscriptionId: `ch-1-${driver}`, clientState: 'cs1', expiresAt: at(3600_000) });
+    const renewed = await s.save(scope, { accountId: acct.id, resource: 'calendar', providerSubscriptionId: `ch-2-${driver}`, clientState: 'cs2', expiresAt: at(7200_000) });
+    expect(await s.findForSystem(`ch-1-${driver}`)).toBeUndefined();
+    expect((await s.findForSystem(`ch-2-${driver}`))?.companyId).toBe(scope.companyId);
+    expect((await s.listForSystem()).map((r) => r.id)).toContain(renewed.id);
+    expect(await s.list(scope, acct.id)).toHaveLength(1);
   });
 
   it('pages contacts alphabetically without gaps or repeats', async () => {

@@ -1,13 +1,12 @@
-/** Sync engine bookkeeping: cursors, run history, per-mailbox throttle state, push subscriptions. */
-import { and, desc, eq, lt, notInArray, sql } from 'drizzle-orm';
+/** Sync engine bookkeeping: cursors, run history, per-mailbox throttle state (push subscriptions: push-subscriptions.ts). */
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { ProviderKind } from '../../providers/provider';
 import type { Orm } from '../db';
-import { pushSubscriptions, syncCursors, syncRuns, throttleState, type SyncFeature } from '../schema';
+import { syncCursors, syncRuns, throttleState, type SyncFeature } from '../schema';
 import { clampLimit, scoped, type Scope } from './common';
 
 export type SyncRun = typeof syncRuns.$inferSelect;
 export type ThrottleState = typeof throttleState.$inferSelect;
-export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 
 /** The throttle unit is the mailbox (providers throttle per mailbox / user), whichever account holds it. */
 export const mailboxKey = (provider: ProviderKind, address: string): string => `${provider}:${address.trim().toLowerCase()}`;
@@ -103,40 +102,5 @@ export class SyncStateRepo {
 
   async clearThrottleForSystem(key: string, now: Date): Promise<void> {
     await this.orm.update(throttleState).set({ retryAfterUntil: null, failureCount: 0, updatedAt: now }).where(eq(throttleState.mailboxKey, key));
-  }
-
-  // ---- push subscriptions
-
-  async savePushSubscription(
-    scope: Scope,
-    input: Omit<typeof pushSubscriptions.$inferInsert, 'id' | 'companyId' | 'createdAt'>,
-  ): Promise<PushSubscriptionRow> {
-    const { accountId, resource, ...rest } = input;
-    const [row] = await this.orm
-      .insert(pushSubscriptions)
-      .values({ ...input, companyId: scope.companyId })
-      .onConflictDoUpdate({ target: [pushSubscriptions.accountId, pushSubscriptions.resource], set: rest, setWhere: eq(pushSubscriptions.companyId, scope.companyId) })
-      .returning();
-    if (!row) throw new Error(`push subscription for ${accountId}/${resource} belongs to another company`);
-    return row;
-  }
-
-  async listPushSubscriptions(scope: Scope, accountId: string): Promise<PushSubscriptionRow[]> {
-    return this.orm.select().from(pushSubscriptions).where(scoped(pushSubscriptions.companyId, scope, pushSubscriptions.accountId, accountId));
-  }
-
-  async deletePushSubscription(scope: Scope, id: string): Promise<void> {
-    await this.orm.delete(pushSubscriptions).where(scoped(pushSubscriptions.companyId, scope, pushSubscriptions.id, id));
-  }
-
-  /** System (webhooks arrive unauthenticated): the subscription a notification names; the caller checks clientState. */
-  async findPushSubscriptionForSystem(providerSubscriptionId: string): Promise<PushSubscriptionRow | undefined> {
-    const [row] = await this.orm.select().from(pushSubscriptions).where(eq(pushSubscriptions.providerSubscriptionId, providerSubscriptionId));
-    return row;
-  }
-
-  /** System: subscriptions to renew before they lapse. */
-  async listPushExpiringForSystem(before: Date): Promise<PushSubscriptionRow[]> {
-    return this.orm.select().from(pushSubscriptions).where(lt(pushSubscriptions.expiresAt, before));
   }
 }

@@ -16,11 +16,10 @@ import type { ImapProvider } from '../../providers/imap/imap-provider';
 import type { Provider, PushResource, PushSubscription } from '../../providers/provider';
 import type { Db } from '../../store/db';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import type { PushSubscriptionRow } from '../../store/repos/sync-state';
+import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
 import type { CredentialService } from '../credentials';
 import type { ProviderAccess } from '../provider-access';
-import { localLeasePrefix, type AccountRef } from './push-due';
-import { captureFoldersOf, listAllPushRows, listPushCandidates, wantedResources } from './push-store';
+import { captureFoldersOf, localLeasePrefix, wantedResources, type AccountRef } from './push-due';
 
 export interface LocalWatchersDeps {
   db: Db;
@@ -86,8 +85,8 @@ export class LocalWatchers {
 
   private async doRefresh(): Promise<void> {
     const { db } = this.deps;
-    const accounts = (await listPushCandidates(db, ['imap', 'exchange'])).filter((a) => this.resourcesOf(a).length > 0);
-    const leases = new Map((await listAllPushRows(db)).filter((r) => r.providerSubscriptionId.startsWith(localLeasePrefix)).map((r) => [r.accountId, r]));
+    const accounts = (await db.repos.pushSubscriptions.listCandidateAccountsForSystem(['imap', 'exchange'])).filter((a) => this.resourcesOf(a).length > 0);
+    const leases = new Map((await db.repos.pushSubscriptions.listForSystem()).filter((r) => r.providerSubscriptionId.startsWith(localLeasePrefix)).map((r) => [r.accountId, r]));
     const keep = new Set<string>();
     for (const account of accounts) {
       if (!(await this.claim(account, leases.get(account.id)))) continue;
@@ -110,7 +109,7 @@ export class LocalWatchers {
   private async claim(account: ConnectedAccount, lease: PushSubscriptionRow | undefined): Promise<boolean> {
     const now = this.deps.clock.now();
     if (lease && lease.data !== this.owner && lease.expiresAt > now) return false;
-    await this.deps.db.repos.syncState.savePushSubscription(
+    await this.deps.db.repos.pushSubscriptions.save(
       { companyId: account.companyId },
       {
         accountId: account.id,
@@ -191,6 +190,6 @@ export class LocalWatchers {
     const watch = this.watches.get(accountId);
     this.watches.delete(accountId);
     await watch?.stop().catch((err: unknown) => this.deps.logger.debug({ err, accountId }, 'push watcher stop failed'));
-    if (lease && lease.data === this.owner) await this.deps.db.repos.syncState.deletePushSubscription({ companyId: lease.companyId }, lease.id);
+    if (lease && lease.data === this.owner) await this.deps.db.repos.pushSubscriptions.delete({ companyId: lease.companyId }, lease.id);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import type { PushSubscriptionRow } from '../../store/repos/sync-state';
+import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
 import { dueForEnsure, isDue, localLeasePrefix } from './push-due';
 
 const now = new Date('2026-11-02T09:00:00Z');

@@ -1,10 +1,10 @@
 /**
- * Pure rules: which accounts need their subscriptions created, renewed or removed now.
+ * Pure rules: what push each account wants, and which accounts need their subscriptions created,
+ * renewed or removed now.
  */
 import type { ProviderKind, PushResource } from '../../providers/provider';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import type { PushSubscriptionRow } from '../../store/repos/sync-state';
-import { wantedResources } from './push-store';
+import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
 
 export interface AccountRef {
   id: string;
@@ -15,6 +15,27 @@ export interface AccountRef {
 export const webhookProviders: readonly ProviderKind[] = ['microsoft', 'google'];
 
 const day = 24 * 3600_000;
+
+/** Whether the account's run could use push at all; mirrors the features' `enabled` rules. */
+export function isActive(account: Pick<ConnectedAccount, 'status' | 'disconnectedAt'>): boolean {
+  return account.disconnectedAt === null && account.status !== 'needs_reconnect' && account.status !== 'disabled';
+}
+
+/**
+ * Resources to watch: the capture folder once the first run created it (its id is stored), and the
+ * calendar when calendar sync is on.
+ */
+export function wantedResources(account: ConnectedAccount): PushResource[] {
+  if (!isActive(account)) return [];
+  const out: PushResource[] = [];
+  if (account.syncEmail && account.syncCaptureFolder && account.captureFolderId && account.processedFolderId) out.push('capture');
+  if (account.syncCalendar) out.push('calendar');
+  return out;
+}
+
+export function captureFoldersOf(account: ConnectedAccount): { captureId: string; processedId: string } | undefined {
+  return account.captureFolderId && account.processedFolderId ? { captureId: account.captureFolderId, processedId: account.processedFolderId } : undefined;
+}
 
 /**
  * How long before expiry a subscription is renewed. A Gmail watch lasts 7 days but Google asks for

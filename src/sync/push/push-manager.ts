@@ -15,12 +15,11 @@ import { isProviderError } from '../../providers/errors';
 import type { Provider, PushAbility, PushResource, PushSubscription } from '../../providers/provider';
 import type { Db } from '../../store/db';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import type { PushSubscriptionRow } from '../../store/repos/sync-state';
+import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
 import type { CredentialService } from '../credentials';
 import { queueNames, type JobQueue } from '../job-queue';
 import type { ProviderAccess } from '../provider-access';
-import { captureFoldersOf, isActive, listAllPushRows, listPushCandidates, wantedResources } from './push-store';
-import { dueForEnsure, isDue, webhookProviders, type AccountRef } from './push-due';
+import { captureFoldersOf, dueForEnsure, isActive, isDue, wantedResources, webhookProviders, type AccountRef } from './push-due';
 
 export interface PushManagerDeps {
   db: Db;
@@ -99,8 +98,8 @@ export class PushManager {
   /** Finds accounts whose subscriptions are missing, expiring or stale, and asks for an ensure of each. */
   async sweep(): Promise<AccountRef[]> {
     const { db, clock } = this.deps;
-    const accounts = await listPushCandidates(db, webhookProviders);
-    const rows = await listAllPushRows(db);
+    const accounts = await db.repos.pushSubscriptions.listCandidateAccountsForSystem(webhookProviders);
+    const rows = await db.repos.pushSubscriptions.listForSystem();
     const now = clock.now().getTime();
     // A provider refusing our callback URL (a misconfigured public URL) must not be asked every minute.
     const due = dueForEnsure(accounts, rows, clock.now()).filter((ref) => (this.failedUntil.get(ref.id) ?? 0) <= now);
@@ -120,7 +119,7 @@ export class PushManager {
     const scope = { companyId: ref.companyId };
     const report = emptyReport();
     const account = await db.repos.accounts.get(scope, ref.id);
-    const rows = await db.repos.syncState.listPushSubscriptions(scope, ref.id);
+    const rows = await db.repos.pushSubscriptions.list(scope, ref.id);
     const wanted = account && webhookProviders.includes(account.provider) ? wantedResources(account) : [];
     const log = this.deps.logger.child({ accountId: ref.id, ...(account ? { provider: account.provider } : {}) });
     const session = account && isActive(account) && webhookProviders.includes(account.provider) ? this.session(account) : undefined;
@@ -129,7 +128,7 @@ export class PushManager {
       if (wanted.includes(row.resource)) continue;
       // Dead credentials cannot unsubscribe; the provider lets the subscription lapse on its own.
       if (session) await session.call((push) => push.unsubscribe(toPushSubscription(row))).catch((err: unknown) => log.debug({ err }, 'unsubscribe failed'));
-      await db.repos.syncState.deletePushSubscription(scope, row.id);
+      await db.repos.pushSubscriptions.delete(scope, row.id);
       report.removed.push(row.resource);
     }
     if (!account || !session) return report;
@@ -143,7 +142,7 @@ export class PushManager {
         const clientState = renewed && row ? row.clientState : this.secret();
         const sub =
           renewed ?? (await session.call((push) => push.subscribe(resource, { url: callbackUrl(this.deps.publicUrl, account), clientState }, captureFoldersOf(account))));
-        await db.repos.syncState.savePushSubscription(scope, {
+        await db.repos.pushSubscriptions.save(scope, {
           accountId: account.id,
           resource,
           providerSubscriptionId: sub.id,

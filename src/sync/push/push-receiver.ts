@@ -16,9 +16,8 @@ import { parseGraphNotification } from '../../providers/microsoft/graph-notifica
 import type { ProviderKind } from '../../providers/provider';
 import type { Db } from '../../store/db';
 import type { ConnectedAccount } from '../../store/repos/accounts';
-import type { PushSubscriptionRow } from '../../store/repos/sync-state';
-import type { AccountRef } from './push-due';
-import { isActive } from './push-store';
+import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
+import { isActive, type AccountRef } from './push-due';
 
 export interface PushReceiverDeps {
   db: Db;
@@ -88,7 +87,7 @@ export class PushReceiver {
     if (!push) return this.ignore('not a Gmail Pub/Sub push', 1);
     const { db } = this.deps;
     const held = await db.repos.accounts.findConnectedMailboxForSystem('google', push.emailAddress);
-    const rows = held ? await db.repos.syncState.listPushSubscriptions({ companyId: held.companyId }, held.id) : [];
+    const rows = held ? await db.repos.pushSubscriptions.list({ companyId: held.companyId }, held.id) : [];
     if (!held || !rows.some((r) => r.resource === 'capture')) return this.ignore('gmail push for a mailbox without a watch', 1);
     return this.finish(new Map([[held.id, { id: held.id, companyId: held.companyId }]]), 0);
   }
@@ -108,7 +107,7 @@ export class PushReceiver {
   }
 
   private async subscription(providerId: string, provider: ProviderKind): Promise<{ row: PushSubscriptionRow; account: ConnectedAccount } | undefined> {
-    const row = await this.deps.db.repos.syncState.findPushSubscriptionForSystem(providerId);
+    const row = await this.deps.db.repos.pushSubscriptions.findForSystem(providerId);
     if (!row) return undefined;
     const account = await this.deps.db.repos.accounts.get({ companyId: row.companyId }, row.accountId);
     if (!account || account.provider !== provider || !isActive(account)) return undefined;
@@ -117,13 +116,13 @@ export class PushReceiver {
 
   private async dropped(row: PushSubscriptionRow): Promise<void> {
     const scope = { companyId: row.companyId };
-    await this.deps.db.repos.syncState.deletePushSubscription(scope, row.id);
+    await this.deps.db.repos.pushSubscriptions.delete(scope, row.id);
     await this.deps.requestEnsure?.({ id: row.accountId, companyId: row.companyId });
   }
 
   private async expireNow(row: PushSubscriptionRow): Promise<void> {
     const { accountId, resource, providerSubscriptionId, clientState, data } = row;
-    await this.deps.db.repos.syncState.savePushSubscription({ companyId: row.companyId }, { accountId, resource, providerSubscriptionId, clientState, data, expiresAt: this.deps.clock.now() });
+    await this.deps.db.repos.pushSubscriptions.save({ companyId: row.companyId }, { accountId, resource, providerSubscriptionId, clientState, data, expiresAt: this.deps.clock.now() });
     await this.deps.requestEnsure?.({ id: row.accountId, companyId: row.companyId });
   }
 

@@ -13,10 +13,13 @@
  *
  * Transport: Basic auth on every request (preemptive, as Exchange on-premises accepts over HTTPS;
  * NTLM cannot work on Node 24, whose OpenSSL has no MD4). Every answer goes through map-ews-error.
+ * Operations that are not writes (FindItem, GetItem, MoveItem by id…) are repeated inside the run after
+ * ErrorServerBusy / 5xx / resets, honouring BackOffMilliseconds up to a cap (retry.ts).
  */
 import type { Clock } from '../../domain/clock';
 import { ProviderError } from '../errors';
 import type { FetchLike } from '../provider';
+import { retrySettings, withRetry, type RetryOptions, type RetrySettings } from '../retry';
 import { child, children, parseXml, path, textOf, type XNode } from './ews-xml';
 import { mapEwsError, type EwsFailure } from './map-ews-error';
 import { distinguishedFolderXml, type DistinguishedFolder } from './ews-requests';
@@ -39,13 +42,15 @@ export interface EwsClientOptions {
   mailbox?: string;
   /** RequestServerVersion; Exchange2013_SP1 is the newest schema on-premises servers accept. */
   serverVersion?: string;
+  /** In-run retries of operations that are not writes (tests inject sleep and random). */
+  retry?: RetryOptions;
 }
 
 /** One `m:{Op}ResponseMessage`: the item's payload on success, or its own error. */
 export type ResponseMessage = { ok: true; node: XNode; warning?: string } | { ok: false; error: ProviderError; node: XNode };
 
 export interface CallOptions {
-  /** The request changes state and is not safe to repeat blindly (CreateItem send). */
+  /** The request changes state and is not safe to repeat blindly (CreateItem send): made once. */
   write?: boolean;
 }
 
@@ -73,8 +78,11 @@ function malformed(): ProviderError {
 
 export class EwsClient {
   private url: Promise<string> | undefined;
+  private readonly retry: RetrySettings;
 
-  constructor(private readonly options: EwsClientOptions) {}
+  constructor(private readonly options: EwsClientOptions) {
+    this.retry = retrySettings(options.retry, options.signal);
+  }
 
   private ewsUrl(): Promise<string> {
     const { ewsUrl } = this.options;
@@ -146,6 +154,11 @@ export class EwsClient {
    * thing, in request order (EWS answers batches item by item inside one HTTP 200).
    */
   async call(op: string, body: string, options: CallOptions = {}): Promise<ResponseMessage[]> {
+    const once = () => this.callOnce(op, body, options);
+    return options.write === true ? once() : withRetry(once, this.retry);
+  }
+
+  private async callOnce(op: string, body: string, options: CallOptions): Promise<ResponseMessage[]> {
     const doc = await this.post(await this.ewsUrl(), this.envelope(body), options);
     const fault = faultOf(doc);
     if (fault) throw this.fail({ type: 'response', code: fault.code, ...(fault.backOffMs !== undefined ? { backOffMs: fault.backOffMs } : {}) });

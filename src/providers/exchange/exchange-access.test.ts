@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type ProviderError } from '../errors';
 import type { FetchLike } from '../provider';
+import type { RetryOptions } from '../retry';
+import { recordWaits } from '../retry-testing';
 import { discoverEwsUrl } from './autodiscover';
 import { ALICE, ALICE_LOGIN, ALICE_PASSWORD, startExchangeTestEnv, type ExchangeTestEnv } from './exchange-test-harness';
 
@@ -127,19 +129,45 @@ describe('Autodiscover', () => {
 });
 
 describe('failures on the wire', () => {
-  const folders = () => env.provider().mail?.ensureCaptureFolders({ capture: 'Tandem', processed: 'Processed' }) ?? Promise.reject(new Error('no mail'));
+  const folders = (retry?: RetryOptions) =>
+    env.provider(retry ? { options: { retry } } : {}).mail?.ensureCaptureFolders({ capture: 'Tandem', processed: 'Processed' }) ?? Promise.reject(new Error('no mail'));
+  /** Each request made once, as the engine would see the failure when retries are spent. */
+  const once: RetryOptions = { maxAttempts: 1 };
 
-  it('ErrorServerBusy is throttled with the server back-off', async () => {
+  it('ErrorServerBusy is throttled with the server back-off; the read waits it out and is repeated', async () => {
     env.handle.faults.add({ kind: 'throttle', match: 'FindFolder', times: 1, retryAfterSeconds: 7 });
-    expect(await failure(folders())).toMatchObject({ kind: 'throttled', code: 'ErrorServerBusy', retryAfterMs: 7_000 });
-    await expect(folders()).resolves.toBeTruthy();
+    expect(await failure(folders(once))).toMatchObject({ kind: 'throttled', code: 'ErrorServerBusy', retryAfterMs: 7_000 });
+    env.handle.faults.add({ kind: 'throttle', match: 'FindFolder', times: 1, retryAfterSeconds: 7 });
+    const { waits, retry } = recordWaits();
+    await expect(folders(retry)).resolves.toBeTruthy();
+    expect(waits).toEqual([7_000]);
   });
 
-  it('IIS 503 with Retry-After is throttled; ErrorInternalServerError is transient', async () => {
+  it('IIS 503 with Retry-After is throttled; ErrorInternalServerError is transient; both are repeated', async () => {
     env.handle.faults.add({ kind: 'unavailable', match: 'FindFolder', times: 1, retryAfterSeconds: 3 });
-    expect(await failure(folders())).toMatchObject({ kind: 'throttled', status: 503, retryAfterMs: 3_000 });
+    expect(await failure(folders(once))).toMatchObject({ kind: 'throttled', status: 503, retryAfterMs: 3_000 });
     env.handle.faults.add({ kind: 'server_error', match: 'FindFolder', times: 1 });
-    expect(await failure(folders())).toMatchObject({ kind: 'transient', code: 'ErrorInternalServerError' });
+    expect(await failure(folders(once))).toMatchObject({ kind: 'transient', code: 'ErrorInternalServerError' });
+    env.handle.faults.add({ kind: 'unavailable', match: 'FindFolder', times: 1, retryAfterSeconds: 3 });
+    env.handle.faults.add({ kind: 'server_error', match: 'FindFolder', times: 1 });
+    const { waits, retry } = recordWaits();
+    await expect(folders(retry)).resolves.toBeTruthy();
+    // The stated 3 s, then the second backoff step (500 ms · 2, equal jitter at 0.5).
+    expect(waits).toEqual([3_000, 750]);
+  });
+
+  it('a server that stays busy fails the read after a bounded number of attempts', async () => {
+    env.handle.faults.add({ kind: 'throttle', match: 'FindFolder', times: 4, retryAfterSeconds: 2 });
+    const { waits, retry } = recordWaits({ maxAttempts: 4 });
+    expect(await failure(folders(retry))).toMatchObject({ kind: 'throttled', retryAfterMs: 2_000 });
+    expect(waits).toEqual([2_000, 2_000, 2_000]);
+  });
+
+  it('a back-off longer than the in-run cap is left to the engine', async () => {
+    env.handle.faults.add({ kind: 'throttle', match: 'FindFolder', times: 1, retryAfterSeconds: 300 });
+    const { waits, retry } = recordWaits();
+    expect(await failure(folders(retry))).toMatchObject({ kind: 'throttled', retryAfterMs: 300_000 });
+    expect(waits).toEqual([]);
   });
 
   it('a 500 with an HTML body or a 200 that is not SOAP is transient, not a crash', async () => {
@@ -149,11 +177,16 @@ describe('failures on the wire', () => {
     expect(await failure(env.provider({ fetch: junk }).identity())).toMatchObject({ kind: 'transient', code: 'malformed_response' });
   });
 
-  it('a reset connection is transient; a hung one times out as transient', async () => {
+  it('a reset connection is transient; a hung one times out as transient; a read is repeated after either', async () => {
     env.handle.faults.add({ kind: 'reset', match: 'ResolveNames', times: 1 });
-    expect(await failure(env.provider().identity())).toMatchObject({ kind: 'transient', ambiguous: false });
+    expect(await failure(env.provider({ options: { retry: once } }).identity())).toMatchObject({ kind: 'transient', ambiguous: false });
     env.handle.faults.add({ kind: 'timeout', match: 'ResolveNames', times: 1, holdMs: 5_000 });
-    expect(await failure(env.provider({ options: { timeoutMs: 150 } }).identity())).toMatchObject({ kind: 'transient', code: 'TimeoutError' });
+    expect(await failure(env.provider({ options: { timeoutMs: 150, retry: once } }).identity())).toMatchObject({ kind: 'transient', code: 'TimeoutError' });
+    env.handle.faults.add({ kind: 'reset', match: 'ResolveNames', times: 1 });
+    env.handle.faults.add({ kind: 'timeout', match: 'ResolveNames', times: 1, holdMs: 5_000 });
+    const { waits, retry } = recordWaits();
+    expect((await env.provider({ options: { timeoutMs: 150, retry } }).identity()).address).toBe(ALICE);
+    expect(waits).toHaveLength(2);
   });
 
   it('a malformed id fails only its own item in a batch', async () => {

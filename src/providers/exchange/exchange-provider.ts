@@ -6,6 +6,7 @@
  */
 import { ProviderError } from '../errors';
 import type { Provider, ProviderContext, ProviderFactory } from '../provider';
+import { retryLogger, type RetryOptions } from '../retry';
 import { discoverEwsUrl } from './autodiscover';
 import { EwsClient } from './ews-client';
 import { createEwsCalendar, type EwsCalendarOptions } from './ews-calendar';
@@ -19,6 +20,8 @@ export interface ExchangeProviderOptions extends EwsMailOptions, EwsCalendarOpti
   timeoutMs?: number;
   /** Pull subscription Timeout in minutes (1–1440, default 30). */
   pullTimeoutMinutes?: number;
+  /** In-run retries of EWS operations that are not writes (tests inject sleep and random). */
+  retry?: RetryOptions;
 }
 
 export interface ExchangeProvider extends Provider {
@@ -48,6 +51,7 @@ export function createExchangeProvider(ctx: ProviderContext, options: ExchangePr
     clock: ctx.clock,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    retry: { onRetry: retryLogger(ctx.logger, 'ews'), ...options.retry },
   });
   return {
     kind: 'exchange',

@@ -12,6 +12,7 @@ import { ianaToWindows } from '../../domain/timezones';
 import { localToUtc } from '../../domain/zoned-time';
 import type { ContractHarness, ProviderSideEvent, ProviderSideSeries } from '../contract/contract-harness';
 import type { FetchLike, ProviderEndpoints } from '../provider';
+import { recordWaits } from '../retry-testing';
 import { createExchangeProvider, type ExchangeProvider, type ExchangeProviderOptions } from './exchange-provider';
 
 export const ALICE = 'alice@contoso.com';
@@ -48,7 +49,8 @@ export async function startExchangeTestEnv(): Promise<ExchangeTestEnv> {
           logger: pino({ level: 'silent' }),
           fetch: o.fetch ?? ((input, init) => fetch(input, init)),
         },
-        o.options,
+        // Tests never wait for real: repeats after ErrorServerBusy / 5xx happen at once unless a test records them.
+        { ...o.options, retry: { ...recordWaits().retry, ...o.options?.retry } },
       ),
     close: () => sim.close(),
   };

@@ -4,10 +4,13 @@
  * HTTP response per part, `Content-ID: <response-…>`. The generated clients have no batch support, so
  * this speaks the wire format over the injected fetch. Google allows 100 calls and advises keeping
  * batches small (large ones draw 429 "Too many concurrent requests for user"), so 50 per request.
- * Each part is charged quota and can fail on its own: results are per item.
+ * Each part is charged quota and can fail on its own: results are per item. Every call put in a batch
+ * is repeatable (reads), so a failed batch is retried whole and parts answered 429 / 5xx are sent
+ * again in a later batch (retry.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { ProviderError } from '../errors';
+import { retryEach, withRetry } from '../retry';
 import type { GoogleClient } from './google-client';
 import { googleErrorFields, mapGoogleError, mapGoogleTransportError } from './map-google-error';
 
@@ -98,9 +101,16 @@ async function oneBatch(client: GoogleClient, calls: BatchCall[]): Promise<Batch
   });
 }
 
-/** Runs the calls in batches of at most `maxBatchCalls`, in order; one outcome per call. */
-export async function runGmailBatch(client: GoogleClient, calls: BatchCall[]): Promise<BatchOutcome[]> {
+async function batches(client: GoogleClient, calls: BatchCall[]): Promise<BatchOutcome[]> {
   const out: BatchOutcome[] = [];
-  for (let i = 0; i < calls.length; i += maxBatchCalls) out.push(...(await oneBatch(client, calls.slice(i, i + maxBatchCalls))));
+  for (let i = 0; i < calls.length; i += maxBatchCalls) {
+    const chunk = calls.slice(i, i + maxBatchCalls);
+    out.push(...(await withRetry(() => oneBatch(client, chunk), client.retry)));
+  }
   return out;
+}
+
+/** Runs the calls in batches of at most `maxBatchCalls`, in order; one outcome per call, failed parts repeated. */
+export async function runGmailBatch(client: GoogleClient, calls: BatchCall[]): Promise<BatchOutcome[]> {
+  return retryEach(calls, (todo) => batches(client, todo), (o) => (o.ok ? undefined : o.error), client.retry);
 }

@@ -5,8 +5,9 @@
  * - The client holds only the access token, no refresh token and no expiry: the engine owns refresh
  *   (it stores the rotated credentials), so a stale token surfaces as 401 → auth_expired instead of a
  *   silent refresh whose result nobody stores.
- * - `retry: false`: gaxios would otherwise retry 5xx / 429 with real sleeps; the engine's retry policy
- *   decides (Retry-After kept in the DB, shared by workers).
+ * - `retry: false` for gaxios: it would retry with its own sleeps and rules. `call` repeats idempotent
+ *   calls itself (retry.ts: Retry-After honoured up to a cap, bounded attempts, injected time); longer
+ *   waits go to the engine, which keeps them in the DB for every worker.
  * - Every failure leaves here as a ProviderError (map-google-error.ts).
  */
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
@@ -15,6 +16,7 @@ import { OAuth2Client } from 'google-auth-library';
 import type { Clock } from '../../domain/clock';
 import { ProviderError } from '../errors';
 import type { FetchLike, ProviderContext } from '../provider';
+import { retryLogger, retrySettings, withRetry, type RetryOptions, type RetrySettings } from '../retry';
 import { googleUrls, type GoogleUrls } from './google-endpoints';
 import { googleErrorFields, mapGoogleError, mapGoogleTransportError, type GoogleErrorContext } from './map-google-error';
 
@@ -28,6 +30,8 @@ export function asFetchImplementation(fetchLike: FetchLike): FetchImplementation
 export interface GoogleClientOptions {
   /** Per-request timeout (ms); default 60 s. */
   timeoutMs?: number;
+  /** In-run retries of idempotent calls (tests inject sleep and random). */
+  retry?: RetryOptions;
 }
 
 export class GoogleClient {
@@ -39,6 +43,7 @@ export class GoogleClient {
   readonly accessToken: string;
   readonly signal: AbortSignal | undefined;
   readonly timeoutMs: number;
+  readonly retry: RetrySettings;
 
   constructor(ctx: ProviderContext, options: GoogleClientOptions = {}) {
     if (ctx.credentials.kind !== 'oauth') throw new ProviderError('permanent', 'Google needs OAuth credentials', { code: 'wrong_credentials' });
@@ -48,6 +53,7 @@ export class GoogleClient {
     this.accessToken = ctx.credentials.accessToken;
     this.signal = ctx.signal;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.retry = retrySettings({ onRetry: retryLogger(ctx.logger, 'google'), ...options.retry }, ctx.signal);
     const auth = new OAuth2Client({ transporterOptions: { fetchImplementation: asFetchImplementation(ctx.fetch) } });
     auth.setCredentials({ access_token: ctx.credentials.accessToken, token_type: 'Bearer' });
     const common = { auth, retry: false, timeout: this.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
@@ -63,14 +69,18 @@ export class GoogleClient {
 
   /**
    * Runs one generated-client call and returns its data. `idempotent: false` marks calls whose lost
-   * answer leaves us unsure whether Google acted (send, insert).
+   * answer leaves us unsure whether Google acted (send, insert): those are made once; the others are
+   * repeated after 429 / 5xx / resets.
    */
   async call<T>(run: () => Promise<{ data: T }>, options: { idempotent?: boolean } & GoogleErrorContext = {}): Promise<T> {
-    try {
-      return (await run()).data;
-    } catch (e) {
-      throw this.toProviderError(e, options);
-    }
+    const once = async () => {
+      try {
+        return (await run()).data;
+      } catch (e) {
+        throw this.toProviderError(e, options);
+      }
+    };
+    return options.idempotent === false ? once() : withRetry(once, this.retry);
   }
 
   toProviderError(e: unknown, options: { idempotent?: boolean } & GoogleErrorContext = {}): ProviderError {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderError, type ProviderError } from '../errors';
 import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
 import { testMessage } from '../contract/contract-fixtures';
+import { recordWaits } from '../retry-testing';
 import { connect, providerFor, startGoogleTestEnv, testMailbox, type GoogleTestEnv } from './google-test-harness';
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
@@ -60,27 +61,56 @@ describe('google mail on the simulator', () => {
   });
 
   it('a batch part that fails while listing is fetched again; one that keeps failing fails alone', async () => {
+    // Each request made once, as the engine sees the failures when in-run retries are spent.
+    const once = (): MailAbility => {
+      const m = providerFor(env, credentials, { retry: { maxAttempts: 1 } }).mail;
+      if (!m) throw new Error('no mail');
+      return m;
+    };
     for (let i = 0; i < 3; i++) env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('part').raw);
-    const once = env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 2 });
-    const page = await mail.listCaptured(folders, { pageSize: 10 });
+    const first = once();
+    const rule = env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 2 });
+    const page = await first.listCaptured(folders, { pageSize: 10 });
     expect(page.refs.filter((r) => r.messageId === undefined)).toHaveLength(1);
-    const raw = await mail.fetchRaw(page.refs);
+    const raw = await first.fetchRaw(page.refs);
     expect(raw.every((r) => r.ok)).toBe(true);
-    env.sim.handle.faults.remove(once);
+    env.sim.handle.faults.remove(rule);
 
-    const fresh = providerFor(env, credentials).mail;
-    if (!fresh) throw new Error('no mail');
-    const refs = (await fresh.listCaptured(folders, { pageSize: 10 })).refs;
+    const refs = (await once().listCaptured(folders, { pageSize: 10 })).refs;
     env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 1 });
-    const other = providerFor(env, credentials).mail;
-    const results = await other?.fetchRaw(refs);
-    expect(results?.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(['transient', 'ok', 'ok']);
+    const results = await once().fetchRaw(refs);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(['transient', 'ok', 'ok']);
   });
 
-  it('429 rateLimitExceeded is throttled with the Retry-After', async () => {
+  it('a batch part answered 500 is sent again alone after a backoff; its neighbours are not repeated', async () => {
+    for (let i = 0; i < 3; i++) env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('part').raw);
+    env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 2 });
+    const { waits, retry } = recordWaits();
+    const before = env.sim.handle.counters.count(testMailbox, 'messages.get');
+    const page = await providerFor(env, credentials, { retry }).mail?.listCaptured(folders, { pageSize: 10 });
+    expect(page?.refs.map((r) => r.messageId !== undefined)).toEqual([true, true, true]);
+    expect(env.sim.handle.counters.count(testMailbox, 'messages.get') - before).toBe(4);
+    expect(waits).toEqual([375]);
+  });
+
+  it('429 rateLimitExceeded is throttled with the Retry-After, which a read waits out', async () => {
     env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.list', retryAfterSeconds: 7, times: 1 });
-    const e = await failure(mail.listCaptured(folders, { pageSize: 10 }));
+    const e = await failure(providerFor(env, credentials, { retry: { maxAttempts: 1 } }).mail?.listCaptured(folders, { pageSize: 10 }) ?? Promise.resolve());
     expect(e).toMatchObject({ kind: 'throttled', retryAfterMs: 7000, code: 'rateLimitExceeded', status: 429 });
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.list', retryAfterSeconds: 7, times: 1 });
+    const { waits, retry } = recordWaits();
+    await expect(providerFor(env, credentials, { retry }).mail?.listCaptured(folders, { pageSize: 10 })).resolves.toMatchObject({ refs: [] });
+    expect(waits).toEqual([7000]);
+  });
+
+  it('a send refused with 429 is not repeated inside the run', async () => {
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.send', retryAfterSeconds: 2, times: 1 });
+    const { waits, retry } = recordWaits();
+    const m = testMessage('refused', { from: testMailbox, to: 'carol@client.test' });
+    const e = await failure(providerFor(env, credentials, { retry }).mail?.send({ mime: m.raw, messageId: m.messageId, recipients: ['carol@client.test'] }) ?? Promise.resolve());
+    expect(e).toMatchObject({ kind: 'throttled', retryAfterMs: 2000 });
+    expect(env.sim.handle.counters.count(testMailbox, 'messages.send')).toBe(1);
+    expect(waits).toEqual([]);
   });
 
   it('the per-user quota running out is throttled (userRateLimitExceeded)', async () => {

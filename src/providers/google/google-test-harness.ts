@@ -12,6 +12,7 @@ import { localToUtc } from '../../domain/zoned-time';
 import type { ContractHarness, ProviderSideSeries } from '../contract/contract-harness';
 import type { FetchLike, OAuthCredentials, Provider, ProviderEndpoints } from '../provider';
 import { createGoogleOAuth, type GoogleOAuth } from './google-oauth';
+import { recordWaits } from '../retry-testing';
 import { createGoogleProvider, type GoogleProviderOptions } from './google-provider';
 
 export const testMailbox = 'ava@greenleaf.example';
@@ -53,7 +54,9 @@ export async function connect(env: GoogleTestEnv, address = testMailbox, passwor
 }
 
 export function providerFor(env: GoogleTestEnv, credentials: OAuthCredentials, options: GoogleProviderOptions = {}, fetchImpl: FetchLike = env.fetch): Provider {
-  return createGoogleProvider({ mailbox: testMailbox, credentials, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: fetchImpl }, options);
+  // Tests never wait for real: repeats after a 429 / 5xx happen at once unless a test records them.
+  const retry = { ...recordWaits().retry, ...options.retry };
+  return createGoogleProvider({ mailbox: testMailbox, credentials, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: fetchImpl }, { ...options, retry });
 }
 
 const addMinutes = (local: string, minutes: number): string => new Date(Date.parse(`${local}Z`) + minutes * 60_000).toISOString().slice(0, 19);

@@ -2,10 +2,13 @@
  * JSON batching (json-batching docs): at most 20 requests per POST /$batch, answered per item in any
  * order; the outer status is 200 even when items fail, and each item is throttled on its own (an inner
  * 429 with its own Retry-After). Non-JSON item bodies (a message's $value) come back base64-encoded.
- * A failure of the batch call itself (401, reset) throws: it concerns every item alike.
+ * A failure of the batch call itself (401, reset) throws: it concerns every item alike. Callers put
+ * only repeatable items in a batch (reads, moves by immutable id), so the call is retried as a whole
+ * and items that failed on their own (429, 5xx) are sent again in a later batch (retry.ts).
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
+import { retryEach } from '../retry';
 import { immutableIdPreference, type GraphClient } from './graph-client';
 import { graphErrorCodes, mapGraphError } from './map-graph-error';
 
@@ -61,11 +64,18 @@ async function runChunk(client: GraphClient, chunk: BatchItemRequest[]): Promise
   });
 }
 
-/** Runs any number of requests as sequential batches of 20; outcomes in request order. */
-export async function runBatch(client: GraphClient, items: BatchItemRequest[]): Promise<BatchItemOutcome[]> {
+async function runChunks(client: GraphClient, items: BatchItemRequest[]): Promise<BatchItemOutcome[]> {
   const out: BatchItemOutcome[] = [];
   for (let i = 0; i < items.length; i += maxBatchSize) out.push(...(await runChunk(client, items.slice(i, i + maxBatchSize))));
   return out;
+}
+
+/**
+ * Runs any number of repeatable requests as sequential batches of 20; outcomes in request order. Items
+ * answered 429 / 5xx are repeated together, after the longest Retry-After they carry.
+ */
+export async function runBatch(client: GraphClient, items: BatchItemRequest[]): Promise<BatchItemOutcome[]> {
+  return retryEach(items, (todo) => runChunks(client, todo), (o) => (o.ok ? undefined : o.error), client.retry);
 }
 
 /** Bytes of a $value item body: base64 text for binary content, or a JSON value we re-serialise. */

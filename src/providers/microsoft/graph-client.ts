@@ -3,11 +3,12 @@
  * tokens to non-https hosts (the simulators), and we need every byte of status / headers to map
  * errors, so requests are plain fetch calls. Every request asks for immutable ids
  * (`Prefer: IdType="ImmutableId"`, outlook-immutable-id docs) so message ids survive the move to
- * Processed.
+ * Processed. Requests safe to repeat are retried inside the run after 429 / 5xx / resets (retry.ts).
  */
 import type { Clock } from '../../domain/clock';
 import { ProviderError } from '../errors';
 import type { FetchLike } from '../provider';
+import { retrySettings, withRetry, type RetryOptions, type RetrySettings } from '../retry';
 import { graphErrorCodes, mapGraphError, mapTransportError } from './map-graph-error';
 
 export const immutableIdPreference = 'IdType="ImmutableId"';
@@ -21,6 +22,8 @@ export interface GraphClientOptions {
   signal?: AbortSignal;
   /** Per-request timeout (default 100 s, as the Graph SDKs use). */
   timeoutMs?: number;
+  /** In-run retries of idempotent requests (attempts, backoff, injected sleep and random). */
+  retry?: RetryOptions;
 }
 
 export interface GraphRequest {
@@ -47,11 +50,13 @@ export interface GraphResponse {
 
 export class GraphClient {
   readonly baseUrl: string;
+  readonly retry: RetrySettings;
   private readonly origin: string;
 
   constructor(private readonly options: GraphClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
+    this.retry = retrySettings(options.retry, options.signal);
   }
 
   get clock(): Clock {
@@ -77,8 +82,17 @@ export class GraphClient {
     return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
   }
 
-  /** Sends a request; returns 2xx answers, throws a mapped ProviderError for everything else. */
+  /**
+   * Sends a request; returns 2xx answers, throws a mapped ProviderError for everything else. An
+   * idempotent request is repeated after a 429 / 5xx / reset; a non-idempotent one (send, create
+   * without transactionId) is sent once and its lost answer reported as ambiguous.
+   */
   async send(req: GraphRequest): Promise<GraphResponse> {
+    const idempotent = req.idempotent ?? req.method.toUpperCase() !== 'POST';
+    return idempotent ? withRetry(() => this.sendOnce(req, true), this.retry) : this.sendOnce(req, false);
+  }
+
+  private async sendOnce(req: GraphRequest, idempotent: boolean): Promise<GraphResponse> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.accessToken}`,
       accept: 'application/json',
@@ -93,7 +107,6 @@ export class GraphClient {
       headers['content-type'] = req.text.contentType;
       body = req.text.body;
     }
-    const idempotent = req.idempotent ?? req.method.toUpperCase() !== 'POST';
     let res: Response;
     let text: string;
     try {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testMessage } from '../contract/contract-fixtures';
 import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
+import type { RetryOptions } from '../retry';
+import { recordWaits } from '../retry-testing';
 import { connect, failure, providerFor, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from './microsoft-test-harness';
 
 let env: MicrosoftTestEnv;
@@ -27,6 +29,13 @@ beforeEach(() => {
   env.sim.handle.faults.clear();
 });
 
+
+/** The mail ability with its own retry settings (the shared one repeats at once). */
+function mailWith(retry: RetryOptions): MailAbility {
+  const m = providerFor(env, creds, testMailbox, { retry }).mail;
+  if (!m) throw new Error('no mail ability');
+  return m;
+}
 
 /** Graph HTTP requests of the mailbox; batch items are counted separately by the simulator. */
 const httpRequests = () => env.sim.handle.counters.count(testMailbox) - env.sim.handle.counters.count(testMailbox, 'batch.item');
@@ -84,7 +93,7 @@ describe('capture', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('throttle').raw));
     env.sim.handle.faults.add({ kind: 'throttle', match: 'batch.item move', nth: 2, retryAfterSeconds: 7 });
-    const results = await mail.markProcessed(folders, ids.map((id) => ({ id })));
+    const results = await mailWith({ maxAttempts: 1 }).markProcessed(folders, ids.map((id) => ({ id })));
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     const second = results[1];
     expect(second?.ok === false && [second.error.kind, second.error.retryAfterMs]).toEqual(['throttled', 7000]);
@@ -92,13 +101,54 @@ describe('capture', () => {
     expect((await mail.markProcessed(folders, [{ id: ids[1] ?? '' }]))[0]?.ok).toBe(true);
   });
 
-  it('a throttled listing is throttled; a 503 transient with Retry-After', async () => {
+  it('a throttled batch item waits its Retry-After and goes alone in a second batch; its neighbours are not repeated', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('throttle').raw));
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'batch.item move', nth: 2, retryAfterSeconds: 7 });
+    const { waits, retry } = recordWaits();
+    const [batches, items] = [env.sim.handle.counters.count(testMailbox, 'batch'), env.sim.handle.counters.count(testMailbox, 'batch.item')];
+    const results = await mailWith(retry).markProcessed(folders, ids.map((id) => ({ id })));
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(waits).toEqual([7000]);
+    expect(env.sim.handle.counters.count(testMailbox, 'batch') - batches).toBe(2);
+    expect(env.sim.handle.counters.count(testMailbox, 'batch.item') - items).toBe(4);
+    expect(env.sim.handle.listFolderMessages(testMailbox, 'Processed').map((m) => m.id)).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('a batch item asked to wait longer than the in-run cap is left throttled for the engine', async () => {
+    const id = await env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('long wait').raw);
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'batch.item', times: 1, retryAfterSeconds: 120 });
+    const { waits, retry } = recordWaits();
+    const [result] = await mailWith(retry).fetchRaw([{ id }]);
+    expect(result?.ok === false && [result.error.kind, result.error.retryAfterMs]).toEqual(['throttled', 120_000]);
+    expect(waits).toEqual([]);
+    await mail.markProcessed(folders, [{ id }]);
+  });
+
+  it('a throttled listing is throttled; a 503 transient with Retry-After; a listing waits out both', async () => {
     env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.list', times: 1, retryAfterSeconds: 4 });
-    const e = await failure(mail.listCaptured(folders, { pageSize: 10 }));
+    const e = await failure(mailWith({ maxAttempts: 1 }).listCaptured(folders, { pageSize: 10 }));
     expect([e.kind, e.retryAfterMs, e.code]).toEqual(['throttled', 4000, 'ApplicationThrottled']);
     env.sim.handle.faults.add({ kind: 'unavailable', match: 'messages.list', times: 1, retryAfterSeconds: 2 });
-    const u = await failure(mail.listCaptured(folders, { pageSize: 10 }));
+    const u = await failure(mailWith({ maxAttempts: 1 }).listCaptured(folders, { pageSize: 10 }));
     expect([u.kind, u.retryAfterMs]).toEqual(['transient', 2000]);
+
+    env.sim.handle.faults.add({ kind: 'throttle', match: 'messages.list', times: 1, retryAfterSeconds: 4 });
+    env.sim.handle.faults.add({ kind: 'unavailable', match: 'messages.list', times: 1, retryAfterSeconds: 2 });
+    const { waits, retry } = recordWaits();
+    await expect(mailWith(retry).listCaptured(folders, { pageSize: 10 })).resolves.toMatchObject({ refs: expect.any(Array) });
+    expect(waits).toEqual([4000, 2000]);
+  });
+
+  it('a listing that keeps failing gives up after the allowed attempts', async () => {
+    env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.list', times: 3 });
+    const { waits, retry } = recordWaits({ maxAttempts: 3 });
+    const before = env.sim.handle.counters.count(testMailbox, 'messages.list');
+    const e = await failure(mailWith(retry).listCaptured(folders, { pageSize: 10 }));
+    expect([e.kind, e.status]).toEqual(['transient', 500]);
+    expect(env.sim.handle.counters.count(testMailbox, 'messages.list') - before).toBe(3);
+    // Exponential steps of 500 ms with equal jitter at 0.5: 375, 750.
+    expect(waits).toEqual([375, 750]);
   });
 });
 
@@ -129,10 +179,24 @@ describe('send', () => {
     expect(await mail.findSent(m.messageId)).toBeNull();
   });
 
-  it('a reset before sendMail ran is not ambiguous for reads, and bad MIME is invalid_input', async () => {
+  it('a reset read is transient and not ambiguous, and is repeated; a reset sendMail is never repeated; bad MIME is invalid_input', async () => {
     env.sim.handle.faults.add({ kind: 'reset', match: 'messages.list', times: 1 });
-    const e = await failure(mail.findSent('<x@tandem.test>'));
+    const e = await failure(mailWith({ maxAttempts: 1 }).findSent('<x@tandem.test>'));
     expect([e.kind, e.ambiguous]).toEqual(['transient', false]);
+    env.sim.handle.faults.add({ kind: 'reset', match: 'messages.list', times: 1 });
+    const reads = recordWaits();
+    expect(await mailWith(reads.retry).findSent('<x@tandem.test>')).toBeNull();
+    expect(reads.waits).toHaveLength(1);
+
+    env.sim.handle.faults.add({ kind: 'reset', match: 'sendMail', times: 1 });
+    const sends = recordWaits();
+    const before = env.sim.handle.counters.count(testMailbox, 'sendMail');
+    const m = testMessage('reset send', { from: testMailbox, to: 'carol@client.test' });
+    const s = await failure(mailWith(sends.retry).send({ mime: m.raw, messageId: m.messageId, recipients: ['carol@client.test'] }));
+    expect([s.kind, s.ambiguous]).toEqual(['transient', true]);
+    expect(env.sim.handle.counters.count(testMailbox, 'sendMail') - before).toBe(1);
+    expect(sends.waits).toEqual([]);
+
     const bad = await failure(mail.send({ mime: new TextEncoder().encode('no headers at all'), messageId: '<bad@tandem.test>', recipients: [] }));
     expect(bad.kind).toBe('invalid_input');
   });

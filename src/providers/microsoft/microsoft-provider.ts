@@ -5,6 +5,7 @@
  */
 import { ProviderError } from '../errors';
 import type { Provider, ProviderContext, ProviderFactory } from '../provider';
+import { retryLogger, type RetryOptions } from '../retry';
 import { createGraphCalendar, type GraphCalendarOptions } from './graph-calendar';
 import { GraphClient } from './graph-client';
 import { graphIdentity } from './graph-identity';
@@ -18,6 +19,8 @@ export interface MicrosoftProviderOptions {
   calendar?: GraphCalendarOptions;
   /** Per-request timeout for Graph calls. */
   timeoutMs?: number;
+  /** In-run retries of idempotent Graph requests (tests inject sleep and random). */
+  retry?: RetryOptions;
 }
 
 export function createMicrosoftProvider(ctx: ProviderContext, options: MicrosoftProviderOptions = {}): Provider {
@@ -29,6 +32,7 @@ export function createMicrosoftProvider(ctx: ProviderContext, options: Microsoft
     clock: ctx.clock,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    retry: { onRetry: retryLogger(ctx.logger, 'graph'), ...options.retry },
   });
   return {
     kind: 'microsoft',

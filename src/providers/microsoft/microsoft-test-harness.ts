@@ -13,6 +13,7 @@ import type { ContractHarness, ProviderSideEvent, ProviderSideSeries } from '../
 import { isProviderError, type ProviderError } from '../errors';
 import type { FetchLike, OAuthCredentials, Provider, ProviderEndpoints } from '../provider';
 import { createMicrosoftOAuth, type MicrosoftOAuth } from './microsoft-oauth';
+import { recordWaits } from '../retry-testing';
 import { createMicrosoftProvider, type MicrosoftProviderOptions } from './microsoft-provider';
 
 export const testMailbox = 'ava@contoso.example';
@@ -70,7 +71,8 @@ export async function connect(env: MicrosoftTestEnv, login = testMailbox, extra:
 export function providerFor(env: MicrosoftTestEnv, credentials: OAuthCredentials, mailbox = testMailbox, options: MicrosoftProviderOptions = {}): Provider {
   return createMicrosoftProvider(
     { mailbox, credentials, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: (input, init) => fetch(input, init) },
-    options,
+    // Tests never wait for real: repeats after a 429 / 5xx happen at once unless a test records them.
+    { ...options, retry: { ...recordWaits().retry, ...options.retry } },
   );
 }
 

@@ -68,6 +68,11 @@ export class FaultInjector {
     this.rules = [];
   }
 
+  /** Faults fired so far by the current rules (a chaos test proves its faults really happened). */
+  fired(): number {
+    return this.rules.reduce((n, r) => n + r.fired, 0);
+  }
+
   /** Called once per incoming request; returns the fault to apply, if any. */
   decide(mailbox: string | undefined, operation: string): FaultDecision | null {
     for (const active of this.rules) {

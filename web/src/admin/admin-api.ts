@@ -2,10 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
 import { useWrite } from '../api/use-write';
-import { domainCheckSchema, domainsSchema, syncHealthSchema, type SyncHealthItem } from '../api/schemas';
+import { relayAnswerSchema, relayTestSchema, type RelayTls } from '../api/relay-schemas';
+import { domainCheckSchema, domainSchema, domainsSchema, syncHealthSchema, type SyncHealthItem } from '../api/schemas';
 
 export const syncHealthKey = ['admin', 'sync-health'] as const;
 export const domainsKey = ['admin', 'domains'] as const;
+export const relayKey = ['admin', 'relay'] as const;
 /** While a resync runs, the table re-reads this often to show its progress. */
 export const RESYNC_POLL_MS = 2000;
 
@@ -35,4 +37,36 @@ export function useDomains() {
 
 export function useCheckDomain() {
   return useWrite((api, domainId: string) => api.send('POST', `/api/admin/domains/${encodeURIComponent(domainId)}/check`, {}, domainCheckSchema), domainsKey);
+}
+
+export interface NewDomain {
+  domain: string;
+  dmarcReportAddress: string;
+  spfInclude?: string;
+}
+
+export function useAddDomain() {
+  return useWrite((api, body: NewDomain) => api.send('POST', '/api/admin/domains', body, domainSchema), domainsKey);
+}
+
+export function useRelay() {
+  const api = useApi();
+  return useQuery({ queryKey: relayKey, queryFn: async () => (await api.get('/api/admin/relay', relayAnswerSchema)).relay });
+}
+
+export interface RelayInput {
+  host: string;
+  port: number;
+  tls: RelayTls;
+  username?: string;
+  /** Absent keeps the stored password; null removes it. */
+  password?: string | null;
+}
+
+export function useSaveRelay() {
+  return useWrite((api, body: RelayInput) => api.send('PUT', '/api/admin/relay', body), relayKey);
+}
+
+export function useRelayTest() {
+  return useWrite((api, to: string) => api.send('POST', '/api/admin/relay/test', { to }, relayTestSchema), relayKey);
 }

@@ -2,7 +2,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { SyncHealthItem } from '../api/schemas';
-import { answer } from '../test/fake-api';
+import { answer, apiError } from '../test/fake-api';
 import { adminMe } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { resyncFinished } from './admin-api';
@@ -96,5 +96,54 @@ describe('email domains', () => {
     expect(within(live).getByText('Not ready')).toBeTruthy();
     expect(within(live).getByText(/No DKIM record at tandem._domainkey.acme.test yet/)).toBeTruthy();
     expect(within(live).getByText('Needs fixing')).toBeTruthy();
+  });
+});
+
+describe('adding a sending domain and checking it', () => {
+  it('adds a domain through the form, shows its records, and shows progress while the live check runs', async () => {
+    const domains: unknown[] = [];
+    let finishCheck: (v: unknown) => void = () => undefined;
+    const { api } = renderWithApi(<DomainsPage />, {
+      'GET /api/me': () => adminMe,
+      'GET /api/admin/domains': () => ({ items: domains }),
+      'POST /api/admin/domains': (req) => {
+        const body = req.body as { domain: string };
+        if (body.domain === 'bad') return apiError(400, 'validation_failed', 'Invalid request', { fields: [{ path: 'body.domain', message: 'not a domain name' }] });
+        const added = { id: 'd-2', domain: body.domain, records: [{ purpose: 'dkim', host: `tandem._domainkey.${body.domain}`, type: 'TXT', value: 'v=DKIM1; k=rsa; p=MIIB', explanation: 'Our public key.' }], check: null };
+        domains.push(added);
+        return answer(201, added);
+      },
+      'POST /api/admin/domains/:id/check': () => new Promise((resolve) => (finishCheck = resolve)),
+    });
+    await screen.findByText('No sending domain is set up yet.');
+    const form = screen.getByRole('form', { name: 'Add a sending domain' });
+    fireEvent.change(within(form).getByLabelText(/^Domain/), { target: { value: 'bad' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add domain' }));
+    expect(await within(form).findByText('not a domain name')).toBeTruthy();
+
+    fireEvent.change(within(form).getByLabelText(/^Domain/), { target: { value: 'Mail.Acme.test' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add domain' }));
+    const records = await screen.findByRole('table', { name: 'Records to publish for mail.acme.test' });
+    expect(within(records).getByText('tandem._domainkey.mail.acme.test')).toBeTruthy();
+    // The empty report address becomes the domain's default; the name is sent lower-cased.
+    expect(api.callsTo('POST /api/admin/domains').at(-1)?.body).toEqual({ domain: 'mail.acme.test', dmarcReportAddress: 'dmarc-reports@mail.acme.test' });
+    expect((within(form).getByLabelText(/^Domain/) as HTMLInputElement).value).toBe('');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Check now' }));
+    const progress = await screen.findByRole('status', { name: 'Checking mail.acme.test' });
+    expect(within(progress).getByRole('progressbar', { name: 'Live check of mail.acme.test running' })).toBeTruthy();
+    expect(progress.textContent).toContain('DKIM');
+    finishCheck({
+      domain: 'mail.acme.test',
+      checkedAt: '2026-11-27T09:00:00Z',
+      overall: 'pass',
+      spf: pass('spf', 'SPF lets the relay send.'),
+      dkim: pass('dkim', 'DKIM key matches.'),
+      dmarc: pass('dmarc', 'DMARC is published.'),
+      alignment: pass('alignment', 'The From domain aligns.'),
+    });
+    const live = await screen.findByRole('region', { name: 'Live check of mail.acme.test' });
+    expect(within(live).getByText('Ready to send')).toBeTruthy();
+    expect(screen.queryByRole('status', { name: 'Checking mail.acme.test' })).toBeNull();
   });
 });

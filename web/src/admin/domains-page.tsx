@@ -2,10 +2,11 @@
  * Email domain authentication for the SMTP relay: the SPF, DKIM and DMARC records to publish (with
  * copy buttons), and the live check of what DNS answers now, explained in plain words.
  */
-import { Badge, Button, Card, Code, CopyButton, Group, List, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, CopyButton, Group, List, Loader, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import type { CheckStatus, Domain, RecordCheck } from '../api/schemas';
 import { ErrorAlert } from '../ui/errors';
 import { formatDateTime } from '../ui/format';
+import { AddDomainForm } from './add-domain-form';
 import { useCheckDomain, useDomains } from './admin-api';
 
 const statusColor: Record<CheckStatus, string> = { pass: 'green', warn: 'yellow', fail: 'red' };
@@ -38,6 +39,7 @@ export function DomainsPage() {
       {domains.isPending && <Loader aria-label="Loading domains" />}
       {domains.data?.length === 0 && <Text>No sending domain is set up yet.</Text>}
       {domains.data?.map((d) => <DomainCard key={d.id} domain={d} />)}
+      <AddDomainForm />
     </Stack>
   );
 }
@@ -97,7 +99,9 @@ function DomainCard({ domain }: { domain: Domain }) {
           </Table.Tbody>
         </Table>
         <ErrorAlert error={check.error} title="The check could not run" />
-        {result ? (
+        {check.isPending ? (
+          <CheckProgress domain={domain.domain} />
+        ) : result ? (
           <Stack gap="xs" role="region" aria-label={`Live check of ${domain.domain}`}>
             <Group gap="xs">
               <Title order={3} size="h5">
@@ -119,6 +123,24 @@ function DomainCard({ domain }: { domain: Domain }) {
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** The check is one request that asks DNS for every record; show which ones are being looked up while it runs. */
+function CheckProgress({ domain }: { domain: string }) {
+  return (
+    <Stack gap={6} role="status" aria-label={`Checking ${domain}`}>
+      <Text size="sm">Asking DNS for the records of {domain}…</Text>
+      <Progress value={100} animated striped aria-label={`Live check of ${domain} running`} />
+      <Group gap="md">
+        {['spf', 'dkim', 'dmarc', 'alignment'].map((r) => (
+          <Group key={r} gap={4}>
+            <Loader size={10} />
+            <Text size="xs">{recordNames[r]}</Text>
+          </Group>
+        ))}
+      </Group>
+    </Stack>
   );
 }
 

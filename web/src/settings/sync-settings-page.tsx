@@ -3,10 +3,10 @@
  * Microsoft 365 and Google redirect to their sign-in (MFA happens there); Exchange takes the form's
  * credentials; an admin-consent answer shows the link for the administrator.
  */
-import { Button, Card, Checkbox, Fieldset, Loader, NativeSelect, Radio, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Fieldset, Loader, NativeSelect, Radio, Stack, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { ApiRequestError } from '../api/client';
-import { providerSchema, type NextStep, type SyncSettings } from '../api/schemas';
+import { providerSchema, type NextStep, type Provider, type SyncSettings } from '../api/schemas';
 import { useSearch } from '../router';
 import { errorFor, ErrorAlert } from '../ui/errors';
 import { providerLabels } from '../ui/format';
@@ -14,6 +14,7 @@ import { CalendarShares } from './calendar-shares';
 import { ConnectedAccount, ExpiryBanner } from './connected-account';
 import { ExchangeFields, emptyExchange, type ExchangeInput } from './exchange-fields';
 import { AdminConsentNotice, NextStepNotice } from './next-step-notice';
+import { RelaySending } from './relay-sending';
 import { useSaveSyncSettings, useSyncSettings, type SyncSettingsInput } from './sync-api';
 
 export interface SyncSettingsPageProps {
@@ -21,10 +22,15 @@ export interface SyncSettingsPageProps {
   redirect?: (url: string) => void;
 }
 
-const providerOptions = [
-  { value: '', label: 'None' },
-  ...providerSchema.options.map((value) => ({ value, label: providerLabels[value] })),
-];
+/** "Other via SMTP" is no mailbox at all: mail goes out through the company relay, nothing is synced. */
+const RELAY = 'smtp';
+type ProviderChoice = Provider | typeof RELAY | null;
+
+function providerOptions(current: Provider | null) {
+  // IMAP/SMTP + CalDAV accounts are connected through the API; the menu shows one only when it is the user's.
+  const kinds = providerSchema.options.filter((k) => k !== 'imap' || current === 'imap');
+  return [{ value: '', label: 'None' }, ...kinds.map((value) => ({ value, label: providerLabels[value] })), { value: RELAY, label: 'Other via SMTP' }];
+}
 
 export function SyncSettingsPage({ redirect = (url) => window.location.assign(url) }: SyncSettingsPageProps) {
   const settings = useSyncSettings();
@@ -53,13 +59,14 @@ function ReturnNotice() {
 
 function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redirect: (url: string) => void }) {
   const save = useSaveSyncSettings();
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<{ syncEmail: boolean; syncCalendar: boolean; syncCaptureFolder: boolean; calendarPrivacy: SyncSettings['calendarPrivacy']; provider: ProviderChoice }>({
     syncEmail: initial.syncEmail,
     syncCalendar: initial.syncCalendar,
     syncCaptureFolder: initial.syncCaptureFolder,
     calendarPrivacy: initial.calendarPrivacy,
     provider: initial.provider,
   });
+  const viaRelay = form.provider === RELAY;
   const [exchange, setExchange] = useState<ExchangeInput>(emptyExchange);
   const [step, setStep] = useState<NextStep | null>(null);
   const error = errorFor(save.error);
@@ -73,7 +80,11 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
   function submit(e: FormEvent) {
     e.preventDefault();
     setStep(null);
-    const input: SyncSettingsInput = { ...form };
+    // Via the relay nothing is synced: saving clears the boxes (and disconnects a mailbox, as the panel says).
+    const input: SyncSettingsInput =
+      form.provider === RELAY
+        ? { syncEmail: false, syncCalendar: false, syncCaptureFolder: false, calendarPrivacy: form.calendarPrivacy, provider: null }
+        : { ...form, provider: form.provider };
     if (form.provider === 'exchange') {
       input.exchange = { email: exchange.email.trim(), username: exchange.username.trim(), password: exchange.password };
       if (exchange.ewsUrl.trim()) input.exchange.ewsUrl = exchange.ewsUrl.trim();
@@ -82,7 +93,13 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
   }
 
   const check = (key: 'syncEmail' | 'syncCalendar' | 'syncCaptureFolder', label: string, description: string) => (
-    <Checkbox label={label} description={description} checked={form[key]} onChange={(e) => setForm({ ...form, [key]: e.currentTarget.checked })} />
+    <Checkbox
+      label={label}
+      description={description}
+      checked={form[key] && !viaRelay}
+      disabled={viaRelay}
+      onChange={(e) => setForm({ ...form, [key]: e.currentTarget.checked })}
+    />
   );
 
   return (
@@ -119,19 +136,16 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
           <NativeSelect
             label="Provider"
             value={form.provider ?? ''}
-            data={providerOptions}
+            data={providerOptions(initial.provider)}
             onChange={(e) => {
-              const parsed = providerSchema.safeParse(e.currentTarget.value);
-              setForm({ ...form, provider: parsed.success ? parsed.data : null });
+              const value = e.currentTarget.value;
+              const parsed = providerSchema.safeParse(value);
+              setForm({ ...form, provider: value === RELAY ? RELAY : parsed.success ? parsed.data : null });
             }}
             error={error?.field('provider')}
           />
           {form.provider === 'exchange' && <ExchangeFields value={exchange} onChange={setExchange} error={error} />}
-          {form.provider === 'imap' && (
-            <Text size="sm" c="dimmed">
-              Other providers send through your company&apos;s SMTP relay, which an administrator sets up under Email domains.
-            </Text>
-          )}
+          {viaRelay && <RelaySending />}
           <Button type="submit" loading={save.isPending} w="fit-content">
             Save
           </Button>

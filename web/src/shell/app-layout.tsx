@@ -19,6 +19,7 @@ export const navItems: NavItem[] = [
   { to: '/settings/sync', label: 'Settings' },
   { to: '/admin/sync-health', label: 'Sync health', adminOnly: true },
   { to: '/admin/domains', label: 'Email domains', adminOnly: true },
+  { to: '/admin/relay', label: 'SMTP relay', adminOnly: true },
 ];
 
 export function AppLayout({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { Loader, Text } from '@mantine/core';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
 import { useSignedIn } from '../auth/signed-in';
 import { ContactPage } from '../contacts/contact-page';
 import { ContactsPage } from '../contacts/contacts-page';
@@ -11,6 +11,13 @@ import { UnmatchedPage } from '../unmatched/unmatched-page';
 const CalendarPage = lazy(() => import('../calendar/calendar-page').then((m) => ({ default: m.CalendarPage })));
 const SyncHealthPage = lazy(() => import('../admin/sync-health-page').then((m) => ({ default: m.SyncHealthPage })));
 const DomainsPage = lazy(() => import('../admin/domains-page').then((m) => ({ default: m.DomainsPage })));
+const RelayPage = lazy(() => import('../admin/relay-page').then((m) => ({ default: m.RelayPage })));
+
+const adminPages: Partial<Record<string, ComponentType>> = {
+  '/admin/sync-health': SyncHealthPage,
+  '/admin/domains': DomainsPage,
+  '/admin/relay': RelayPage,
+};
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loader aria-label="Loading page" />}>{children}</Suspense>;
@@ -25,6 +32,14 @@ export function RouteView() {
     if (path === '/' || path === '') navigate('/contacts', { replace: true });
   }, [path]);
 
+  const AdminPage = isAdmin ? adminPages[path] : undefined;
+  if (AdminPage) {
+    return (
+      <Lazy>
+        <AdminPage />
+      </Lazy>
+    );
+  }
   const contact = matchPath('/contacts/:id', path);
   if (contact?.id) return <ContactPage contactId={contact.id} />;
   switch (path) {
@@ -42,24 +57,6 @@ export function RouteView() {
     case '/settings':
     case '/settings/sync':
       return <SyncSettingsPage />;
-    case '/admin/sync-health':
-      if (isAdmin) {
-        return (
-          <Lazy>
-            <SyncHealthPage />
-          </Lazy>
-        );
-      }
-      break;
-    case '/admin/domains':
-      if (isAdmin) {
-        return (
-          <Lazy>
-            <DomainsPage />
-          </Lazy>
-        );
-      }
-      break;
   }
   return <Text role="alert">This page does not exist.</Text>;
 }

@@ -1,21 +1,24 @@
 /**
- * One sync run of one account: throttle gate → status "syncing" → each enabled feature (capture,
- * calendar) with the retry policy applied inside the run (refresh once, full resync once) → status
- * from the pure state machine → run history → the next run scheduled. pg-boss guarantees one active
- * run per account; everything here is safe to repeat after a crash.
+ * One sync run of one account: throttle gate → status "syncing" and a run-history row (one
+ * statement) → each enabled feature (capture, calendar) with the retry policy applied inside the run
+ * (refresh once, full resync once) → status from the pure state machine, run history, throttle state
+ * and history pruning (one statement) → a follow-up job only when it is due before the regular
+ * cadence (the scheduler tick enqueues the rest in bulk). pg-boss guarantees one active run per
+ * account; everything here is safe to repeat after a crash.
  */
 import type { Logger } from 'pino';
 import { transition, type AccountSyncState, type RunFailureAction, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
 import type { Clock } from '../domain/clock';
 import { ProviderError, isProviderError, type ProviderErrorKind } from '../providers/errors';
 import type { Db } from '../store/db';
-import type { ConnectedAccount } from '../store/repos/accounts';
+import type { AccountPatch, ConnectedAccount } from '../store/repos/accounts';
+import { RunLedgerRepo, type RunEnd } from '../store/repos/run-ledger';
 import { mailboxKey } from '../store/repos/sync-state';
 import type { Metrics } from '../metrics';
 import type { CredentialService } from './credentials';
 import type { FeatureOutcome, SyncFeature } from './feature';
 import type { ProviderAccess } from './provider-access';
-import { decideRetry, type RetryAction, type RetryPolicyConfig } from './retry-policy';
+import { decideRetry, decideRunFailure, type RetryAction, type RetryPolicyConfig } from './retry-policy';
 
 export interface AccountSyncDeps {
   db: Db;
@@ -65,9 +68,11 @@ function asProviderError(e: unknown): ProviderError {
 
 export class AccountSync {
   private readonly statusCfg: StatusMachineConfig;
+  private readonly ledger: RunLedgerRepo;
 
   constructor(private readonly deps: AccountSyncDeps) {
     this.statusCfg = deps.status ?? defaultStatusMachineConfig;
+    this.ledger = new RunLedgerRepo(deps.db.orm);
   }
 
   async run(job: { accountId: string; companyId: string; reason: string; jobId?: string }): Promise<RunResult> {
@@ -92,49 +97,61 @@ export class AccountSync {
 
     const features = this.deps.features.filter((f) => f.enabled(account));
     state = transition(state, { type: 'run_started', stage: features[0]?.name ?? 'capture' }, now, this.statusCfg);
-    await this.save(account, state);
-    const run = await db.repos.syncState.startRun(scope, account.id, features.map((f) => f.name).join('+') || 'none', now);
+    const run = await this.ledger.beginRun(scope, account.id, { feature: features.map((f) => f.name).join('+') || 'none', account: this.patch(account, state), now });
     const started = performance.now();
     let items = 0;
     let errors = 0;
     let result: RunResult;
+    let end: Omit<RunEnd, 'now' | 'account' | 'keepRuns'>;
+    // Items a feature reports as committed before it returns: a failed run's progress.
+    let committed = 0;
     try {
       for (const feature of features) {
         if (feature.name !== state.stage) {
           state = { ...state, stage: feature.name, stageStartedAt: clock.now().toISOString() };
           await this.save(account, state);
         }
-        const outcome = await this.runFeature(account, feature, job.jobId);
+        committed = 0;
+        const outcome = await this.runFeature(account, feature, job.jobId, (n) => {
+          committed += n;
+        });
         items += outcome.items;
         errors += outcome.errors;
       }
       state = transition(state, { type: 'run_succeeded', items }, clock.now(), this.statusCfg);
-      if (throttle && throttle.failureCount > 0) await db.repos.syncState.clearThrottleForSystem(key, clock.now());
       result = { outcome: 'succeeded', items, errors };
+      end = {
+        result: { items, errors },
+        ...(throttle && throttle.failureCount > 0 ? { throttle: { mailboxKey: key, until: null, failures: 0 } } : {}),
+      };
     } catch (e) {
       const err = asProviderError(e);
-      const action = decideRetry(err, { attempt: state.consecutiveFailures + 1, scope: 'operation' }, this.deps.retry);
-      log.warn({ kind: err.kind, code: err.code, action: action.action }, 'sync run failed');
-      if (action.action === 'wait' || action.action === 'backoff') {
-        await db.repos.syncState.recordThrottleForSystem(key, new Date(clock.now().getTime() + action.delayMs), clock.now());
-      }
-      state = transition(state, { type: 'run_failed', failure: action as RunFailureAction }, clock.now(), this.statusCfg);
+      items += committed;
+      const { action, failures } = decideRunFailure(err, { failuresBefore: state.consecutiveFailures, items }, this.deps.retry);
+      log.warn({ kind: err.kind, code: err.code, action: action.action, items }, 'sync run failed');
+      const at = clock.now();
+      state = transition({ ...state, consecutiveFailures: failures - 1 }, { type: 'run_failed', failure: action as RunFailureAction }, at, this.statusCfg);
       state = { ...state, statusReason: state.status === 'active' ? state.statusReason : (state.statusReason ?? err.kind) };
       errors++;
       result = { outcome: 'failed', kind: err.kind, action: action.action };
-      await db.repos.syncState.finishRun(scope, run.id, { now: clock.now(), items, errors, errorKind: err.kind, message: err.message });
+      end = {
+        result: { items, errors, errorKind: err.kind, message: err.message },
+        ...(action.action === 'wait' || action.action === 'backoff' ? { throttle: { mailboxKey: key, until: new Date(at.getTime() + action.delayMs), failures } } : {}),
+      };
     }
-    if (result.outcome === 'succeeded') await db.repos.syncState.finishRun(scope, run.id, { now: clock.now(), items, errors });
-    await this.save(account, state);
-    await db.repos.syncState.pruneRuns(scope, account.id, this.deps.keepRuns ?? 50);
+    const finishedAt = clock.now();
+    await this.ledger.endRun(scope, run, { ...end, now: finishedAt, account: this.patch(account, state), keepRuns: this.deps.keepRuns ?? 50 });
     this.deps.metrics?.syncLatency.labels('sync', account.provider).observe((performance.now() - started) / 1000);
+    // The scheduler tick asks for every account whose next run is due, in bulk; a run queues its own
+    // follow-up only when it must come sooner than the regular cadence (Retry-After, backoff, resync),
+    // where the tick's granularity would be felt.
     const next = asDate(state.nextRunAt);
-    if (next) await this.deps.scheduleAt(account, next);
+    if (next && next.getTime() < finishedAt.getTime() + this.statusCfg.intervalMs) await this.deps.scheduleAt(account, next);
     return result;
   }
 
   /** Runs one feature, applying in-run recoveries: one forced token refresh, one full resync. */
-  private async runFeature(account: ConnectedAccount, feature: SyncFeature, jobId?: string): Promise<FeatureOutcome> {
+  private async runFeature(account: ConnectedAccount, feature: SyncFeature, jobId: string | undefined, progress: (items: number) => void): Promise<FeatureOutcome> {
     let forceRefresh = false;
     let fullResync = false;
     let previousKind: ProviderErrorKind | undefined;
@@ -150,6 +167,7 @@ export class AccountSync {
           clock: this.deps.clock,
           logger: this.deps.logger.child({ accountId: account.id, feature: feature.name }),
           fullResync,
+          progress,
         });
         this.deps.metrics?.providerRequests.labels(account.provider, 'ok').inc();
         return outcome;
@@ -175,7 +193,8 @@ export class AccountSync {
     }
   }
 
-  private async save(account: ConnectedAccount, state: AccountSyncState): Promise<void> {
+  /** The account's stored status fields for a state (also applied to the loaded row, which features read). */
+  private patch(account: ConnectedAccount, state: AccountSyncState): AccountPatch {
     const patch = {
       status: state.status,
       statusReason: state.statusReason,
@@ -185,6 +204,10 @@ export class AccountSync {
       nextRunAt: asDate(state.nextRunAt),
     };
     Object.assign(account, patch);
-    await this.deps.db.repos.accounts.update({ companyId: account.companyId }, account.id, patch, this.deps.clock.now());
+    return patch;
+  }
+
+  private async save(account: ConnectedAccount, state: AccountSyncState): Promise<void> {
+    await this.deps.db.repos.accounts.update({ companyId: account.companyId }, account.id, this.patch(account, state), this.deps.clock.now());
   }
 }

@@ -19,6 +19,12 @@ export interface FeatureContext {
   logger: Logger;
   /** Set when the previous attempt ended in cursor_expired: start over from no cursor. */
   fullResync: boolean;
+  /**
+   * Report items committed so far (e.g. after each stored page). If the run later fails, the engine
+   * counts them as progress: a run that got some work done does not extend the failure streak toward
+   * `failed` (retry-policy decideRunFailure). Items reported here are not added to the outcome's.
+   */
+  progress?(items: number): void;
 }
 
 export interface FeatureOutcome {

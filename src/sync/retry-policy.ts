@@ -119,3 +119,23 @@ export const retryRules: Record<ProviderErrorKind, Rule> = {
 export function decideRetry(failure: FailureInfo, ctx: RetryContext, cfg: RetryPolicyConfig): RetryAction {
   return retryRules[failure.kind](failure, ctx, cfg);
 }
+
+/** What a failed sync run leads to, and the mailbox's streak of failed runs once it is counted. */
+export interface RunFailureDecision {
+  action: RetryAction;
+  failures: number;
+}
+
+/**
+ * A whole sync run failed. `failuresBefore` is the streak of failed runs before it; `items` what
+ * the run committed before the failure. A run that made progress proves the mailbox answers and
+ * the work moves, so it does not extend the streak: it starts a new one (it counts as the first
+ * failure, so the follow-up comes after the shortest backoff). Intermittent faults — every run getting
+ * some way, then tripping — therefore never add up to `failed`; runs that achieve nothing extend the
+ * streak until maxAttempts turns them into `fail` (attempts_exhausted). Kinds that are not about
+ * repetition (revoked grant, permanent refusal, cursor expired) are decided the same either way.
+ */
+export function decideRunFailure(failure: FailureInfo, run: { failuresBefore: number; items: number }, cfg: RetryPolicyConfig): RunFailureDecision {
+  const attempt = (run.items > 0 ? 0 : Math.max(0, run.failuresBefore)) + 1;
+  return { action: decideRetry(failure, { attempt, scope: 'operation' }, cfg), failures: attempt };
+}

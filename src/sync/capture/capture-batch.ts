@@ -1,8 +1,10 @@
 /**
- * One batch of the capture folder: skip what the ledger already holds, fetch the rest's raw MIME in
- * one batched call, parse, match contacts, store activity + ledger row in one transaction, then move
- * everything stored to Processed in one batched call. A crash between "stored" and "moved" leaves a
- * ledger row, so the repeat only moves. One bad message never fails its neighbours.
+ * One batch of the capture folder, in three steps the run overlaps with its neighbours' (see
+ * capture-pipeline.ts): load (skip what the ledger already holds, fetch the rest's raw MIME in one
+ * batched call), store (parse, match contacts, store activities + ledger rows in one transaction),
+ * move (everything stored to Processed in one batched call, then mark the ledger). A crash between
+ * "stored" and "moved" leaves a ledger row, so the repeat only moves. One bad message never fails its
+ * neighbours.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock';
@@ -53,6 +55,17 @@ interface Prepared {
   attachments: AttachmentMeta[];
 }
 
+export interface LoadedBatch {
+  fetched: { ref: CapturedRef; value: Uint8Array }[];
+  /** In the ledger already: stored by an earlier run, only the move is left. */
+  stored: CapturedRef[];
+}
+
+export interface StoredBatch {
+  created: number;
+  toMove: CapturedRef[];
+}
+
 interface StoreRow {
   ref: CapturedRef;
   parsed: ParsedMessage;
@@ -65,7 +78,8 @@ export class CaptureBatch {
 
   constructor(private readonly c: BatchContext) {}
 
-  async run(refs: CapturedRef[]): Promise<BatchOutcome> {
+  /** Fetches what the ledger does not hold yet; provider work only (and one ledger read). */
+  async load(refs: CapturedRef[]): Promise<LoadedBatch> {
     const { db, scope, accountId } = this.c;
     const ledger = await db.repos.capturedMessages.findMany(
       scope,
@@ -75,18 +89,23 @@ export class CaptureBatch {
     const known = new Set(ledger.map((l) => l.providerMessageId));
     const fresh = refs.filter((r) => !known.has(r.id));
     // Already stored by an earlier run (which died before the move, or whose move failed): only move.
-    const toMove = refs.filter((r) => known.has(r.id));
-    let stored = 0;
-    if (fresh.length > 0) {
-      const fetched = this.succeeded(await this.c.mail.fetchRaw(fresh), 'fetch');
-      const prepared = await this.prepare(fetched);
-      const result = await this.store(prepared);
-      stored = result.created;
-      toMove.push(...result.refs);
-    }
+    const stored = refs.filter((r) => known.has(r.id));
+    const fetched = fresh.length > 0 ? this.succeeded(await this.c.mail.fetchRaw(fresh), 'fetch') : [];
+    return { fetched, stored };
+  }
+
+  /** Parses and stores the fetched messages; answers what is now safe to move. */
+  async store(loaded: LoadedBatch): Promise<StoredBatch> {
+    const result = await this.storePrepared(await this.prepare(loaded.fetched));
+    return { created: result.created, toMove: [...loaded.stored, ...result.refs] };
+  }
+
+  /** Moves the stored messages to Processed and notes it in the ledger. */
+  async move(stored: StoredBatch): Promise<BatchOutcome> {
+    const { db, scope, accountId } = this.c;
     let done = 0;
-    if (toMove.length > 0) {
-      const moved = this.succeeded(await this.c.mail.markProcessed(this.c.folders, toMove), 'move');
+    if (stored.toMove.length > 0) {
+      const moved = this.succeeded(await this.c.mail.markProcessed(this.c.folders, stored.toMove), 'move');
       await db.repos.capturedMessages.markProcessed(
         scope,
         accountId,
@@ -95,7 +114,12 @@ export class CaptureBatch {
       );
       done = moved.length;
     }
-    return { done, stored, errors: this.errors, retryable: this.retryable };
+    return { done, stored: stored.created, errors: this.errors, retryable: this.retryable };
+  }
+
+  /** The three steps one after another. */
+  async run(refs: CapturedRef[]): Promise<BatchOutcome> {
+    return this.move(await this.store(await this.load(refs)));
   }
 
   /** Keeps the items that worked; counts the others, or throws what concerns the whole mailbox. */
@@ -152,7 +176,7 @@ export class CaptureBatch {
   }
 
   /** Activities and ledger rows of the batch in one transaction; on failure, message by message. */
-  private async store(prepared: Prepared[]): Promise<{ created: number; refs: CapturedRef[] }> {
+  private async storePrepared(prepared: Prepared[]): Promise<{ created: number; refs: CapturedRef[] }> {
     if (prepared.length === 0) return { created: 0, refs: [] };
     const { db, scope } = this.c;
     const addresses = new Set(prepared.flatMap((p) => matchableAddresses(p.parsed)));

@@ -1,7 +1,7 @@
 /**
  * The capture feature: the capture folder is the queue. Each run makes sure the folders exist, lists
  * the folder page by page and hands each batch to CaptureBatch (fetch → parse → store with ledger →
- * move). Exactly-once in effect: the ledger dedupes on (account, provider id), the activity's dedupe
+ * move), overlapping one batch's parse and store with its neighbours' provider calls. Exactly-once in effect: the ledger dedupes on (account, provider id), the activity's dedupe
  * key on the RFC Message-ID within the company, and a repeat after a crash anywhere only moves.
  * A provider cursor (IMAP: UIDVALIDITY) is stored only after the page it covers is committed.
  */
@@ -9,6 +9,7 @@ import type { ConnectedAccount } from '../../store/repos/accounts';
 import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
 import { databaseBlobStore, defaultMaxAttachmentBytes, type BlobStore } from './blob-store';
 import { CaptureBatch } from './capture-batch';
+import { runOverlapped } from './capture-pipeline';
 import { requireMail } from './require-mail';
 
 export interface CaptureFeatureOptions {
@@ -74,8 +75,11 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
         for (const r of refs) attempted.add(r.id);
         let moved = 0;
         let retryable = false;
-        for (const batch of chunks(refs, batchSize)) {
-          const result = await new CaptureBatch(batchContext).run(batch);
+        const steps = chunks(refs, batchSize).map((batchRefs) => {
+          const batch = new CaptureBatch(batchContext);
+          return { load: () => batch.load(batchRefs), store: batch.store.bind(batch), move: batch.move.bind(batch) };
+        });
+        for (const result of await runOverlapped(steps)) {
           moved += result.done;
           outcome.errors += result.errors;
           retryable ||= result.retryable;

@@ -56,4 +56,47 @@ describe('compose', () => {
     expect(alert.textContent).toContain('No mailbox is connected for sending.');
     expect(within(alert).getByRole('link', { name: /User Settings/ }).getAttribute('href')).toBe('/settings/sync');
   });
+
+  it('sends with Regarding and attachments (base64), and refuses more than 25 MB before sending', async () => {
+    const { api, container } = renderWithApi(<ContactPage contactId="ct-1" />, {
+      'GET /api/contacts/:id': () => dana,
+      'GET /api/contacts/:id/activities': () => ({ items: [] }),
+      'GET /api/regarding/search': (req) => ({ items: req.url.searchParams.get('q') === 'elm' ? [{ type: 'property', id: '0b5d7a1e-3f7c-4c52-9a55-0d8c0f3f9c11', label: '12 Elm Street' }] : [] }),
+      'POST /api/emails': (req) => answer(202, activity(1, { direction: 'outbound', subject: (req.body as { subject: string }).subject, status: 'queued' })),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Compose email' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    fireEvent.change(dialog.getByLabelText(/^Subject/), { target: { value: 'Quote for Elm Street' } });
+    const regarding = dialog.getByRole('combobox', { name: 'Regarding' });
+    regarding.focus();
+    fireEvent.click(regarding);
+    fireEvent.change(regarding, { target: { value: 'elm' } });
+    fireEvent.click(await screen.findByRole('option', { name: '12 Elm Street' }));
+    expect(within(dialog.getByRole('group', { name: 'Regarding' })).getByText('12 Elm Street')).toBeTruthy();
+
+    const fileInput = container.ownerDocument.querySelector<HTMLInputElement>('input[type="file"]');
+    if (!fileInput) throw new Error('no file input');
+    const big = new File([new Uint8Array(26 * 1024 * 1024)], 'site-plan.pdf', { type: 'application/pdf' });
+    fireEvent.change(fileInput, { target: { files: [big] } });
+    expect(await dialog.findByText(/one mail can carry at most 25 MB/)).toBeTruthy();
+    expect((dialog.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+
+    const quote = new File(['Quote: 1,200 USD\n'], 'quote.txt', { type: 'text/plain' });
+    const photo = new File([new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x10])], 'lawn.jpg', { type: 'image/jpeg' });
+    fireEvent.change(fileInput, { target: { files: [quote, photo] } });
+    await waitFor(() => expect((dialog.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(false));
+    expect(dialog.getByLabelText('Attached files').textContent).toBe('quote.txt (17 B), lawn.jpg (5 B)');
+    fireEvent.click(dialog.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(api.callsTo('POST /api/emails')).toHaveLength(1));
+    expect(api.callsTo('POST /api/emails')[0]?.body).toEqual({
+      to: [{ address: 'dana@client.test', name: 'Dana Client' }],
+      subject: 'Quote for Elm Street',
+      text: '',
+      regarding: { type: 'property', id: '0b5d7a1e-3f7c-4c52-9a55-0d8c0f3f9c11' },
+      attachments: [
+        { filename: 'quote.txt', contentType: 'text/plain', contentBase64: Buffer.from('Quote: 1,200 USD\n').toString('base64') },
+        { filename: 'lawn.jpg', contentType: 'image/jpeg', contentBase64: '/9j/ABA=' },
+      ],
+    });
+  });
 });

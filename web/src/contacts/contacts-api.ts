@@ -2,6 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/api-context';
 import { useWrite } from '../api/use-write';
+import { toAttachments } from './attachment-files';
 import { query } from '../api/client';
 import {
   activityPageSchema,
@@ -12,6 +13,7 @@ import {
   type Activity,
   type Address,
   type Regarding,
+  type RegardingType,
 } from '../api/schemas';
 
 export const CONTACT_PAGE = 50;
@@ -83,13 +85,25 @@ export function useRegardingSearch(q: string) {
   });
 }
 
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
 export interface OutgoingEmail {
   to: Address[];
   cc?: Address[];
   subject: string;
   text: string;
+  regarding?: { type: RegardingType; id: string };
+  attachments?: OutgoingAttachment[];
 }
 
+/** Picked files are read and encoded as part of the send, so the button shows progress for both. */
 export function useSendEmail() {
-  return useWrite((api, body: OutgoingEmail) => api.send('POST', '/api/emails', body, activitySchema), activitiesKey);
+  return useWrite(async (api, { email, files }: { email: OutgoingEmail; files: File[] }) => {
+    const body: OutgoingEmail = files.length ? { ...email, attachments: await toAttachments(files) } : email;
+    return api.send('POST', '/api/emails', body, activitySchema);
+  }, activitiesKey);
 }

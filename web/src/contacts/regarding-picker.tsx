@@ -59,7 +59,8 @@ export function RegardingPicker({ activityId, regarding }: { activityId: string;
   );
 }
 
-function RegardingSearch({ onPick, onCancel, pending, error }: { onPick: (r: Regarding) => void; onCancel: () => void; pending: boolean; error: unknown }) {
+/** The search box alone: Compose uses it before the mail exists; the picker above wraps it for an activity. */
+export function RegardingSearch({ onPick, onCancel, pending = false, error = null }: { onPick: (r: Regarding) => void; onCancel?: () => void; pending?: boolean; error?: unknown }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), REGARDING_DEBOUNCE_MS);
   const results = useRegardingSearch(q);
@@ -88,9 +89,11 @@ function RegardingSearch({ onPick, onCancel, pending, error }: { onPick: (r: Reg
         w={340}
         comboboxProps={{ withinPortal: true }}
       />
-      <Button variant="default" size="sm" onClick={onCancel}>
-        Cancel
-      </Button>
+      {onCancel && (
+        <Button variant="default" size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+      )}
       <ErrorAlert error={error ?? results.error} />
     </Group>
   );

@@ -8,6 +8,7 @@ import { ProviderError } from '../../src/providers/errors';
 import { mailboxKey } from '../../src/store/repos/sync-state';
 import { openCredentials } from '../../src/sync/credentials';
 import { testDrivers } from '../support/test-db';
+import type { SyncFeature } from '../../src/sync/feature';
 import { startEngineHarness, type EngineHarness } from './engine-harness';
 
 describe.each(testDrivers())('account sync on %s', (driver) => {
@@ -151,5 +152,67 @@ describe.each(testDrivers())('account sync on %s', (driver) => {
       h.clock.advance(1000);
     }
     expect(await h.db.repos.syncState.listRuns({ companyId: h.companyId }, a.id, 100)).toHaveLength(50);
+  });
+});
+
+describe.each(testDrivers())('failure streaks on %s', (driver) => {
+  let h: EngineHarness;
+  // Capture in pages: each page is one provider call; a stored page is reported as progress.
+  const paged = (): SyncFeature[] => [
+    {
+      name: 'capture',
+      enabled: () => true,
+      async run(ctx) {
+        let items = 0;
+        for (let page = 0; page < 3; page++) {
+          await ctx.provider.mail?.listCaptured({ captureId: 'c', processedId: 'p' }, { pageSize: 10 });
+          items += 4;
+          ctx.progress?.(4);
+        }
+        return { items, errors: 0 };
+      },
+    },
+  ];
+  beforeEach(async () => {
+    h = await startEngineHarness(driver, { features: paged });
+  });
+  afterEach(async () => h.close());
+
+  const run = (accountId: string) => h.sync.run({ accountId, companyId: h.companyId, reason: 'test' });
+  const streak = async (mailbox: string) => (await h.db.repos.syncState.getThrottleForSystem(mailboxKey('microsoft', mailbox)))?.failureCount;
+
+  it('a run that stored pages before a fault starts a new streak; runs that store nothing extend it until failed', async () => {
+    const a = await h.addAccount('faulty@x.example');
+    const fault = () => new ProviderError('transient', '503', { status: 503 });
+    // Nothing stored, three times: the streak grows.
+    for (let i = 1; i <= 3; i++) {
+      h.state.plan('faulty@x.example', fault());
+      expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'backoff' });
+      expect(await streak('faulty@x.example')).toBe(i);
+      h.clock.advance(10 * 60_000);
+    }
+    // Two pages stored, then the fault: counted as the first failure of a new streak, history keeps the items.
+    h.state.plan('faulty@x.example', 'ok', 'ok', fault());
+    expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'backoff' });
+    expect(await streak('faulty@x.example')).toBe(1);
+    const [last] = await h.db.repos.syncState.listRuns({ companyId: h.companyId }, a.id, 1);
+    expect(last).toMatchObject({ items: 8, errors: 1, errorKind: 'transient' });
+    expect((await h.account(a.id)).status).toBe('active');
+    // From there, runs storing nothing climb to maxAttempts (8) and the account goes failed.
+    for (let i = 2; i < h.retry.maxAttempts; i++) {
+      h.clock.advance(10 * 60_000);
+      h.state.plan('faulty@x.example', fault());
+      expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'backoff' });
+    }
+    expect(await streak('faulty@x.example')).toBe(h.retry.maxAttempts - 1);
+    h.clock.advance(10 * 60_000);
+    h.state.plan('faulty@x.example', fault());
+    expect(await run(a.id)).toMatchObject({ outcome: 'failed', action: 'fail' });
+    expect((await h.account(a.id)).status).toBe('failed');
+    // A clean run clears the streak.
+    h.clock.advance(3600_000);
+    expect(await run(a.id)).toEqual({ outcome: 'succeeded', items: 12, errors: 0 });
+    expect(await streak('faulty@x.example')).toBe(0);
+    expect((await h.account(a.id)).status).toBe('active');
   });
 });

@@ -8,6 +8,7 @@ import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import { createVault, type Vault } from '../../src/store/vault';
 import { AccountSync } from '../../src/sync/account-sync';
 import { CredentialService, sealCredentials } from '../../src/sync/credentials';
+import type { SyncFeature } from '../../src/sync/feature';
 import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
 import { OutboxWorker, type OutboxHandler } from '../../src/sync/outbox-worker';
 import { ProviderAccess } from '../../src/sync/provider-access';
@@ -31,7 +32,12 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-export async function startEngineHarness(driver: TestDriver): Promise<EngineHarness> {
+export interface EngineHarnessOptions {
+  /** The features account runs carry out (default: one fake capture call reporting one item). */
+  features?: (state: FakeProviderState) => SyncFeature[];
+}
+
+export async function startEngineHarness(driver: TestDriver, options: EngineHarnessOptions = {}): Promise<EngineHarness> {
   const { db, cleanup } = await createTestDb(driver);
   const clock = new FakeClock('2026-11-02T09:00:00Z');
   const logger = createLogger('silent');
@@ -60,7 +66,7 @@ export async function startEngineHarness(driver: TestDriver): Promise<EngineHarn
     logger,
     credentials,
     providers,
-    features: [fakeCaptureFeature(state)],
+    features: options.features?.(state) ?? [fakeCaptureFeature(state)],
     retry,
     scheduleAt: async (account, at) => {
       scheduled.push({ accountId: account.id, at });

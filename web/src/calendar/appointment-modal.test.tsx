@@ -65,4 +65,32 @@ describe('appointment modal', () => {
     await waitFor(() => expect(closed).toHaveLength(1));
     expect(api.callsTo('DELETE /api/appointments/:id')[0]?.path).toBe('/api/appointments/ap-1');
   });
+
+  it('makes an appointment on a colleague’s calendar; opened later it says whose calendar and PATCH leaves the owner alone', async () => {
+    const users = { 'GET /api/users': () => ({ items: [{ id: 'u-ann', name: 'Ann Agent', email: 'ann@acme.test' }, { id: 'u-bob', name: 'Bob Broker', email: 'bob@acme.test' }] }) };
+    const closed: string[] = [];
+    const { api, unmount } = renderWithApi(
+      <AppointmentModal target={{ mode: 'create', draft: { start: new Date(2026, 10, 3, 9), end: new Date(2026, 10, 3, 10), allDay: false } }} onClose={() => closed.push('x')} />,
+      { ...users, 'POST /api/appointments': () => answer(201, { visibility: 'full', appointment: appointment({ id: 'ap-bob', ownerUserId: 'u-bob' }) }) },
+    );
+    const calendar = await screen.findByLabelText(/^Calendar/);
+    expect((calendar as HTMLSelectElement).value).toBe('u-ann');
+    await screen.findByRole('option', { name: 'Bob Broker' });
+    fireEvent.change(calendar, { target: { value: 'u-bob' } });
+    fireEvent.change(screen.getByLabelText(/^Subject/), { target: { value: 'Estimate at Oak Lane' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(closed).toHaveLength(1));
+    expect(api.callsTo('POST /api/appointments')[0]?.body).toMatchObject({ ownerUserId: 'u-bob', subject: 'Estimate at Oak Lane' });
+    unmount();
+
+    const opened = renderWithApi(<AppointmentModal target={{ mode: 'open', appointment: appointment({ id: 'ap-bob', ownerUserId: 'u-bob', subject: 'Estimate at Oak Lane' }) }} onClose={noop} />, {
+      ...users,
+      'PATCH /api/appointments/:id': () => ({ visibility: 'full', appointment: appointment({ id: 'ap-bob', ownerUserId: 'u-bob' }) }),
+    });
+    expect(await screen.findByText(/^On Bob Broker.s calendar\.$/)).toBeTruthy();
+    expect(screen.queryByLabelText(/^Calendar/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(opened.api.callsTo('PATCH /api/appointments/:id')).toHaveLength(1));
+    expect(opened.api.callsTo('PATCH /api/appointments/:id')[0]?.body).not.toHaveProperty('ownerUserId');
+  });
 });

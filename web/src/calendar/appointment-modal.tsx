@@ -7,8 +7,10 @@ import { useState, type FormEvent } from 'react';
 import type { Appointment } from '../api/schemas';
 import { errorFor, ErrorAlert } from '../ui/errors';
 import { useDeleteAppointment, useSaveAppointment, type AppointmentInput } from './calendar-api';
+import { useSignedIn } from '../auth/signed-in';
 import { LockIcon } from './event-content';
 import { addDays, browserTimeZone, timeZones, toLocalDate, toLocalDateTime } from './local-time';
+import { OwnerNote, OwnerSelect } from './owner-select';
 import { isEditable, isRecurring } from './to-events';
 
 export interface AppointmentDraft {
@@ -30,9 +32,11 @@ interface FormState {
   timeZone: string;
   private: boolean;
   attendees: string;
+  /** Whose calendar; only chosen when creating (the API keeps an appointment on its calendar). */
+  ownerUserId: string;
 }
 
-function initialState(target: AppointmentModalTarget): FormState {
+function initialState(target: AppointmentModalTarget, meId: string): FormState {
   if (target.mode === 'create') {
     const { start, end, allDay } = target.draft;
     return {
@@ -45,6 +49,7 @@ function initialState(target: AppointmentModalTarget): FormState {
       timeZone: browserTimeZone(),
       private: false,
       attendees: '',
+      ownerUserId: meId,
     };
   }
   const a = target.appointment;
@@ -59,11 +64,13 @@ function initialState(target: AppointmentModalTarget): FormState {
     timeZone: a.timeZone,
     private: a.sensitivity === 'private' || a.sensitivity === 'confidential',
     attendees: a.attendees.map((x) => x.email).join(', '),
+    ownerUserId: a.ownerUserId,
   };
 }
 
-function toInput(f: FormState): AppointmentInput {
+function toInput(f: FormState, meId: string): AppointmentInput {
   return {
+    ...(f.ownerUserId !== meId ? { ownerUserId: f.ownerUserId } : {}),
     subject: f.subject.trim(),
     ...(f.location.trim() ? { location: f.location.trim() } : {}),
     ...(f.bodyText.trim() ? { bodyText: f.bodyText } : {}),
@@ -109,7 +116,8 @@ function ReadOnlyNotice({ appointment }: { appointment: Appointment }) {
 function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; onDone: () => void }) {
   const save = useSaveAppointment();
   const remove = useDeleteAppointment();
-  const [f, setF] = useState<FormState>(() => initialState(target));
+  const meId = useSignedIn().user.id;
+  const [f, setF] = useState<FormState>(() => initialState(target, meId));
   const [confirmDelete, setConfirmDelete] = useState(false);
   const existing = target.mode === 'open' ? target.appointment : null;
   const readOnly = existing !== null && !isEditable(existing);
@@ -128,7 +136,10 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
   function submit(e: FormEvent) {
     e.preventDefault();
     if (readOnly) return;
-    save.mutate({ id: existing?.id ?? null, input: toInput(f) }, { onSuccess: onDone });
+    const input = toInput(f, meId);
+    // An appointment stays on the calendar it was made on; PATCH takes no owner.
+    if (existing) delete input.ownerUserId;
+    save.mutate({ id: existing?.id ?? null, input }, { onSuccess: onDone });
   }
 
   return (
@@ -136,6 +147,7 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
       <Stack>
         {existing && readOnly && <ReadOnlyNotice appointment={existing} />}
         {existing && isRecurring(existing) && !readOnly && <Text size="sm">Part of a recurring series.</Text>}
+        {existing && <OwnerNote ownerUserId={existing.ownerUserId} />}
         {existing?.origin === 'crm' && existing.synced === false && (
           <Text size="sm" c="dimmed" role="status">
             Waiting to be written to the calendar at the provider.
@@ -144,6 +156,7 @@ function AppointmentForm({ target, onDone }: { target: AppointmentModalTarget; o
         {error && !error.hasFields && <ErrorAlert error={save.error ?? remove.error} title="Could not save the appointment" />}
         <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack>
+            {!existing && <OwnerSelect value={f.ownerUserId} onChange={(v) => set('ownerUserId', v)} error={error?.field('ownerUserId')} />}
             <TextInput label="Subject" required value={f.subject} onChange={(e) => set('subject', e.currentTarget.value)} error={error?.field('subject')} readOnly={readOnly} />
             <TextInput label="Location" value={f.location} onChange={(e) => set('location', e.currentTarget.value)} error={error?.field('location')} readOnly={readOnly} />
             <Checkbox label="All day" checked={f.allDay} onChange={(e) => toggleAllDay(e.currentTarget.checked)} disabled={readOnly} />

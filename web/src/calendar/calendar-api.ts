@@ -34,6 +34,8 @@ export interface AppointmentInput {
   allDay: boolean;
   sensitivity: 'normal' | 'private';
   attendees: { email: string }[];
+  /** A colleague's calendar (create only); the caller's own when absent. */
+  ownerUserId?: string;
 }
 
 export function useSaveAppointment() {

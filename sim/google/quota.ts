@@ -71,3 +71,16 @@ export class QuotaMeter {
     this.spent.clear();
   }
 }
+
+/** messages.list returns at most 500 ids a page; batchModify takes at most 1,000 ids (Gmail reference). */
+const listPageMax = 500;
+const batchModifyMax = 1000;
+
+/**
+ * The least quota capturing `messages` messages can cost by the table above: one raw messages.get
+ * per message, plus the messages.list pages and the batchModify calls at their largest.
+ */
+export function gmailCaptureMinimumUnits(messages: number): number {
+  const cost = (op: string) => gmailQuotaCosts[op] ?? 0;
+  return messages * cost('messages.get') + Math.ceil(messages / listPageMax) * cost('messages.list') + Math.ceil(messages / batchModifyMax) * cost('messages.batchModify');
+}

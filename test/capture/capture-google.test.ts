@@ -5,16 +5,11 @@
  * the list page and one batchModify); a send is one messages.send of our raw MIME.
  */
 import { expect } from 'vitest';
+import { gmailCaptureMinimumUnits } from '../../sim/google/quota';
 import { googleProviderFactory } from '../../src/providers/google';
 import { connect, startGoogleTestEnv, testMailbox } from '../../src/providers/google/google-test-harness';
 import { connectAccount } from './capture-harness';
 import { captureScenarios, type MailRig } from './capture-scenarios';
-
-/**
- * Gmail quota table (developers.google.com/gmail/api/reference/quota): messages.get 5 units each,
- * messages.list 5 per page of ≤ 500 ids, messages.batchModify 50 per call of ≤ 1,000 ids.
- */
-export const gmailMinimumUnits = (messages: number): number => messages * 5 + Math.ceil(messages / 500) * 5 + Math.ceil(messages / 1000) * 50;
 
 async function googleRig(): Promise<MailRig> {
   const env = await startGoogleTestEnv();
@@ -47,7 +42,7 @@ async function googleRig(): Promise<MailRig> {
           expect(modifies).toBe(0);
           expect(batchModifies).toBe(Math.ceil(captured / 100)); // one per pipeline batch
           expect(batches).toBeLessThanOrEqual(Math.ceil(captured / 50)); // raw gets go in batches
-          expect((handle.counters.quotaUnits(testMailbox) - units) / gmailMinimumUnits(captured)).toBeLessThanOrEqual(1.1);
+          expect((handle.counters.quotaUnits(testMailbox) - units) / gmailCaptureMinimumUnits(captured)).toBeLessThanOrEqual(1.1);
         },
       };
     },

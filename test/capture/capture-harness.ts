@@ -51,6 +51,10 @@ export async function startMailServers(userCount: number): Promise<MailServers> 
   };
 }
 
+/** How many copies of the message with this Message-ID the SMTP sink received. */
+export const sinkCopies = (servers: MailServers, messageId: string): number =>
+  servers.smtp.messages.filter((m) => m.raw.toString('latin1').includes(`Message-ID: ${messageId}`)).length;
+
 export const testVault = (): Vault => vaultFromKeys('11'.repeat(32));
 
 /** A connected account with credentials sealed as the connect flow would (any provider). */

@@ -6,11 +6,11 @@
  */
 import { syncWindow, defaultSyncWindow, type SyncWindowConfig } from '../../domain/sync-window';
 import { ProviderError } from '../../providers/errors';
-import type { CalendarAbility, CalendarWindow, Provider } from '../../providers/provider';
+import type { CalendarAbility, CalendarChanges, CalendarWindow, Provider } from '../../providers/provider';
 import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
 import { decodeCalendarCursor, encodeCalendarCursor, resumeFrom } from './calendar-cursor';
 import { CalendarStore } from './calendar-store';
-import { planPage, planSweep, type CalendarOp } from './reconcile';
+import { mergePages, planPage, planSweep, type CalendarOp } from './reconcile';
 
 export interface CalendarFeatureOptions {
   window?: SyncWindowConfig;
@@ -23,6 +23,8 @@ export interface CalendarFeatureOptions {
   completeSeries?: (provider: Provider) => boolean;
   /** How far around now to look for a Tandem event that left the window (days each way). */
   lookupDays?: number;
+  /** Changes (upserts + deletions) gathered from consecutive pages before they are written in one transaction. */
+  batchSize?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -57,6 +59,7 @@ export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeatu
   const windowConfig = options.window ?? defaultSyncWindow;
   const completeSeries = options.completeSeries ?? ((p: Provider) => p.kind === 'imap');
   const lookupDays = options.lookupDays ?? 400;
+  const batchSize = options.batchSize ?? 1_000;
 
   return {
     name: 'calendar',
@@ -74,19 +77,20 @@ export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeatu
       const outcome: FeatureOutcome = { items: 0, errors: 0 };
       const planOptions = { window, completeSeries: completeSeries(ctx.provider) };
 
-      for (;;) {
-        const changes = await calendar.fetchChanges(cursor, window);
-        if (changes.fullSync && !full) {
-          // The provider started over on its own: this page opens a full round.
-          full = true;
-          seen.clear();
-        }
-        for (const e of changes.upserts) seen.add(e.providerId);
-        const last = !changes.more;
+      /** Pages fetched but not yet written: planned and committed together, with the last one's cursor. */
+      let batch: CalendarChanges[] = [];
+      let batched = 0;
+      const commit = async (last: boolean) => {
+        const nextCursor = batch.at(-1)?.nextCursor;
+        if (nextCursor === undefined) return;
+        const changes = mergePages(batch);
+        batch = [];
+        batched = 0;
         const state = await store.pageState(db.orm, changes);
         let ops = planPage(changes, state, planOptions);
         if (full && last) {
-          const rows = await store.allRows(db.orm);
+          // Only what the round did not list matters to the sweep: the store leaves out the rest.
+          const rows = await store.rowsNotSeen(db.orm, seen);
           const pending = await store.pendingAppointmentIds(
             db.orm,
             rows.filter((r) => r.origin === 'crm').map((r) => r.id),
@@ -94,14 +98,30 @@ export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeatu
           ops = [...ops, ...planSweep(rows, seen, { pending }, window, ops)];
         }
         ops = await verifyCancels(ops, calendar, lookupWindow(clock.now(), lookupDays));
-        const nextCursor = encodeCalendarCursor({ window, round: full && !last ? 'full' : 'delta', cursor: changes.nextCursor });
+        const envelope = encodeCalendarCursor({ window, round: full && !last ? 'full' : 'delta', cursor: nextCursor });
         const applied = await db.transaction(async (tx) => {
           const result = await store.apply(tx, ops, state, clock.now());
-          await tx.repos.syncState.setCursor(scope, account.id, 'calendar', nextCursor, clock.now());
+          await tx.repos.syncState.setCursor(scope, account.id, 'calendar', envelope, clock.now());
           return result;
         });
         outcome.items += applied.written + applied.cancelled + applied.deleted;
-        ctx.logger.debug({ ...applied, full, more: changes.more }, 'calendar page applied');
+        ctx.logger.debug({ ...applied, full, last }, 'calendar pages applied');
+      };
+
+      for (;;) {
+        const changes = await calendar.fetchChanges(cursor, window);
+        if (changes.fullSync && !full) {
+          // The provider started over on its own: this page opens a full round.
+          await commit(false);
+          full = true;
+          seen.clear();
+        }
+        for (const e of changes.upserts) seen.add(e.providerId);
+        const last = !changes.more;
+        batch.push(changes);
+        batched += changes.upserts.length + changes.deletions.length;
+        // A page's statements cost about as much as its rows: write many pages at once.
+        if (last || batched >= batchSize) await commit(last);
         if (last) return outcome;
         cursor = changes.nextCursor;
       }

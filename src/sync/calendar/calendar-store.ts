@@ -3,7 +3,7 @@
  * that apply planned operations (batched upserts, version-guarded updates of Tandem appointments).
  * Everything runs on the handle it is given, so one page's writes and its cursor share a transaction.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ProviderEvent } from '../../providers/provider';
 import type { Orm, Store } from '../../store/db';
 import { isUuid } from '../../store/repos/common';
@@ -64,9 +64,17 @@ export class CalendarStore {
     return out;
   }
 
-  /** Everything this account mirrors or pushed: the sweep's local side. */
-  async allRows(orm: Orm): Promise<StoredRow[]> {
-    return orm.select(storedColumns).from(appointments).where(this.byAccount());
+  /**
+   * The sweep's local side: rows of this account linked to a provider id the round did not list.
+   * The listed ids go as one jsonb parameter and the anti-join runs in the database, so a first sync
+   * of thousands of events does not read every row back.
+   */
+  async rowsNotSeen(orm: Orm, seen: ReadonlySet<string>): Promise<StoredRow[]> {
+    const unlisted = sql`not exists (select 1 from jsonb_array_elements_text(${JSON.stringify([...seen])}::jsonb) as s(id) where s.id = ${appointments.providerId})`;
+    return orm
+      .select(storedColumns)
+      .from(appointments)
+      .where(and(this.byAccount(), isNotNull(appointments.providerId), unlisted));
   }
 
   async pendingAppointmentIds(orm: Orm, appointmentIds: readonly string[]): Promise<Set<string>> {

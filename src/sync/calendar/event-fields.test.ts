@@ -13,8 +13,20 @@ describe('instantOf', () => {
   ] as const) {
     for (let m = 0; m < 6 * 60; m += 15) cases.push([zone, `${day}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`]);
   }
+  // Whole days (the memo is per local day): the days around Berlin's change, and Santiago, whose
+  // clocks change at midnight (6 Sep 2026 00:00 → 01:00; 5 Apr 2026 00:00 → 4 Apr 23:00).
+  for (const [zone, day] of [
+    ['Europe/Berlin', '2026-10-24'],
+    ['Europe/Berlin', '2026-10-26'],
+    ['America/Santiago', '2026-09-05'],
+    ['America/Santiago', '2026-09-06'],
+    ['America/Santiago', '2026-04-04'],
+    ['America/Santiago', '2026-04-05'],
+  ] as const) {
+    for (let m = 0; m < 24 * 60; m += 20) cases.push([zone, `${day}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00`]);
+  }
 
-  it('matches the exact conversion, also in hours holding a DST change (twice: cold and memoised)', () => {
+  it('matches the exact conversion, also on days holding a DST change (twice: cold and memoised)', () => {
     for (let round = 0; round < 2; round++) {
       for (const [zone, local] of cases) expect([zone, local, instantOf({ local, timeZone: zone }, false).toISOString()]).toEqual([zone, local, localToUtc(local, zone).toISOString()]);
     }

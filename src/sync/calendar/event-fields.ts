@@ -60,26 +60,26 @@ export function instantOf(time: EventTime, allDay: boolean): Date {
   }
 }
 
-/** Offsets (ms) of whole local hours without a transition, by "zone|YYYY-MM-DDTHH". */
-const hourOffsets = new Map<string, number>();
-const maxCachedHours = 50_000;
+/** Offsets (ms) of whole local days without a transition, by "zone|YYYY-MM-DD". */
+const dayOffsets = new Map<string, number>();
+const maxCachedDays = 50_000;
 
 /**
- * localToUtc, memoised per local hour: a full sync maps thousands of events and the exact
- * conversion costs several Intl calls. An hour is cached only when its first and last minute have
- * the offset of its middle, so hours holding a DST change (or a half-hour one) are always exact.
+ * localToUtc, memoised per local day: a full sync maps thousands of events and the exact
+ * conversion costs several Intl calls. A day is cached only when its first minute, noon and last
+ * minute share one offset, so days holding a DST change (also one at midnight) are always exact.
  */
 function zonedInstant(local: string, zone: string): Date {
-  const key = `${zone}|${local.slice(0, 13)}`;
-  const cached = hourOffsets.get(key);
+  const day = local.slice(0, 10);
+  const key = `${zone}|${day}`;
+  const cached = dayOffsets.get(key);
   if (cached !== undefined) return new Date(wallMs(local) - cached);
   const exact = localToUtc(local, zone);
-  const hour = local.slice(0, 13);
-  const offset = (minute: string) => wallMs(`${hour}:${minute}:00`) - localToUtc(`${hour}:${minute}:00`, zone).getTime();
-  const middle = offset('30');
-  if (offset('00') === middle && offset('59') === middle) {
-    if (hourOffsets.size >= maxCachedHours) hourOffsets.clear();
-    hourOffsets.set(key, middle);
+  const offset = (time: string) => wallMs(`${day}T${time}`) - localToUtc(`${day}T${time}`, zone).getTime();
+  const noon = offset('12:00:00');
+  if (offset('00:00:00') === noon && offset('23:59:00') === noon) {
+    if (dayOffsets.size >= maxCachedDays) dayOffsets.clear();
+    dayOffsets.set(key, noon);
   }
   return exact;
 }

@@ -48,15 +48,20 @@ export async function upsertProviderRows(
     const values: Record<string, unknown> = { ...eventColumns(e), seriesId: seriesIdOf(e) };
     return Object.fromEntries(fromEvent.map((k) => [column(k).name, values[k] instanceof Date ? (values[k] as Date).toISOString() : (values[k] ?? null)]));
   });
-  const written = await queryRows<{ id: string; provider_id: string; kind: string }>(
+  // Only the masters' ids come back (their instances link to them): a first sync writes thousands of
+  // singles, and every returned row is decoded for nothing.
+  const masters = await queryRows<{ id: string; provider_id: string }>(
     orm,
-    sql`insert into appointments (company_id, owner_user_id, account_id, origin, read_only, created_at, updated_at, ${insertColumns})
-        select ${target.companyId}::uuid, ${target.ownerUserId}::uuid, ${target.accountId}::uuid, 'provider', true, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${selectColumns}
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})
-        on conflict (account_id, provider_id) do update set ${refresh}
-        -- Never turn a Tandem appointment into a mirror, nor touch another company's row.
-        where appointments.company_id = ${target.companyId}::uuid and appointments.origin = 'provider'
-        returning id, provider_id, kind`,
+    sql`with written as (
+          insert into appointments (company_id, owner_user_id, account_id, origin, read_only, created_at, updated_at, ${insertColumns})
+          select ${target.companyId}::uuid, ${target.ownerUserId}::uuid, ${target.accountId}::uuid, 'provider', true, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${selectColumns}
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})
+          on conflict (account_id, provider_id) do update set ${refresh}
+          -- Never turn a Tandem appointment into a mirror, nor touch another company's row.
+          where appointments.company_id = ${target.companyId}::uuid and appointments.origin = 'provider'
+          returning id, provider_id, kind
+        )
+        select id, provider_id from written where kind = 'series_master'`,
   );
-  return written.filter((r) => r.kind === 'series_master').map((r) => [r.provider_id, r.id]);
+  return masters.map((r) => [r.provider_id, r.id]);
 }

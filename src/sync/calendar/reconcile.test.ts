@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../../providers/provider';
-import { planPage, planSweep, type CalendarOp, type PageState, type StoredRow } from './reconcile';
+import { mergePages, planPage, planSweep, type CalendarOp, type PageState, type StoredRow } from './reconcile';
 
 const ACCOUNT = 'acc-1';
 const window = { start: new Date('2026-10-23T00:00:00Z'), end: new Date('2027-01-02T00:00:00Z') };
@@ -190,5 +190,35 @@ describe('planSweep', () => {
 
   it('nothing to do when everything was seen', () => {
     expect(planSweep([row('a', { providerId: 'A' })], new Set(['A']), { pending: new Set() }, window)).toEqual([]);
+  });
+});
+
+describe('mergePages', () => {
+  const ids = (m: { upserts: readonly ProviderEvent[]; deletions: readonly string[] }) => ({ upserts: m.upserts.map((e) => `${e.providerId}:${e.etag}`), deletions: [...m.deletions] });
+
+  it('the latest page decides per id: deleted later is gone, upserted again later is back', () => {
+    const merged = mergePages([
+      { upserts: [ev('A'), ev('B'), ev('C')], deletions: ['D', 'E'] },
+      { upserts: [ev('B', { etag: 'e2' }), ev('E')], deletions: ['A'] },
+      { upserts: [], deletions: ['C'] },
+    ]);
+    expect(ids(merged)).toEqual({ upserts: ['B:e2', 'E:e1'], deletions: ['D', 'A', 'C'] });
+  });
+
+  it("inside one page planPage's rules hold: the first upsert of an id counts and beats a deletion", () => {
+    const merged = mergePages([
+      { upserts: [ev('X')], deletions: [] },
+      { upserts: [ev('X', { etag: 'e2' }), ev('X', { etag: 'e3' })], deletions: ['X'] },
+    ]);
+    expect(ids(merged)).toEqual({ upserts: ['X:e2'], deletions: [] });
+  });
+
+  it('planned as one page, a merged batch gives what the pages applied one by one would leave', () => {
+    const s = state([row('a', { providerId: 'A' }), row('b', { providerId: 'B' })]);
+    const merged = mergePages([
+      { upserts: [ev('A', { etag: 'e2' }), ev('N')], deletions: ['B'] },
+      { upserts: [], deletions: ['N'] },
+    ]);
+    expect(summary(plan([...merged.upserts], [...merged.deletions], s))).toEqual(['delete(deleted) B', 'upsert A']);
   });
 });

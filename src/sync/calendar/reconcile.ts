@@ -45,6 +45,11 @@ export type CalendarOp =
   | { op: 'cancel'; appointmentId: string; version: number; providerId: string; verify: boolean }
   | { op: 'delete'; providerIds: string[]; why: 'deleted' | 'not_in_series' | 'not_seen' };
 
+export interface PageChanges {
+  upserts: readonly ProviderEvent[];
+  deletions: readonly string[];
+}
+
 export interface PlanOptions {
   window: CalendarWindow;
   /** Upserted masters come with every instance of theirs inside the window (CalDAV). */
@@ -119,7 +124,7 @@ function prunedInstances(master: ProviderEvent, state: PageState, inPage: Readon
 }
 
 /** Operations for one page of changes. Masters and singles come before instances (instances need their master's row). */
-export function planPage(changes: { upserts: readonly ProviderEvent[]; deletions: readonly string[] }, state: PageState, options: PlanOptions): CalendarOp[] {
+export function planPage(changes: PageChanges, state: PageState, options: PlanOptions): CalendarOp[] {
   const ops: CalendarOp[] = [];
   const instanceOps: CalendarOp[] = [];
   const upserted = new Set(changes.upserts.map((e) => e.providerId));
@@ -156,6 +161,33 @@ export function planPage(changes: { upserts: readonly ProviderEvent[]; deletions
   ops.push(...instanceOps);
   if (notInSeries.length > 0) ops.push({ op: 'delete', providerIds: [...new Set(notInSeries)], why: 'not_in_series' });
   return ops;
+}
+
+/**
+ * Several consecutive pages as one, so they are planned and written together: per id the latest
+ * page decides (an event deleted on a later page is gone; upserted again later, it is back), and
+ * inside a page planPage's rules hold (its first upsert of an id counts, and beats a deletion).
+ */
+export function mergePages(pages: readonly PageChanges[]): PageChanges {
+  if (pages.length === 1 && pages[0]) return pages[0];
+  const latest = new Map<string, ProviderEvent | null>();
+  const settle = (id: string, value: ProviderEvent | null) => {
+    latest.delete(id);
+    latest.set(id, value);
+  };
+  for (const page of pages) {
+    const upserted = new Map<string, ProviderEvent>();
+    for (const e of page.upserts) if (!upserted.has(e.providerId)) upserted.set(e.providerId, e);
+    for (const id of page.deletions) if (!upserted.has(id)) settle(id, null);
+    for (const [id, e] of upserted) settle(id, e);
+  }
+  const upserts: ProviderEvent[] = [];
+  const deletions: string[] = [];
+  for (const [id, e] of latest) {
+    if (e) upserts.push(e);
+    else deletions.push(id);
+  }
+  return { upserts, deletions };
 }
 
 function kindName(e: ProviderEvent): StoredRow['kind'] {

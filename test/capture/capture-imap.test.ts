@@ -2,11 +2,13 @@
  * Capture end to end on a real Dovecot through the engine's AccountSync: the shared scenarios
  * (captureScenarios: drop → contacts → Processed, unmatched then filed, crash between store and move,
  * a send timing out after acceptance lands in Sent once) plus what only IMAP has: the same
- * Message-ID from two mailboxes of one company, and a changed UIDVALIDITY. Both store drivers.
+ * Message-ID from two mailboxes of one company, a changed UIDVALIDITY, and the server going down in
+ * the middle of a run. Both store drivers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/domain/clock';
 import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
+import type { MailAbility, ProviderFactory } from '../../src/providers/provider';
 import { captureFeature } from '../../src/sync/capture/capture-feature';
 import { createTestCompany, createTestDb, testDrivers, type TestDb } from '../support/test-db';
 import { connectImapAccount, mailClient, rawMessage, sinkCopies, startMailServers, testEngine, testVault, type MailServers } from './capture-harness';
@@ -14,7 +16,7 @@ import { captureScenarios, type MailRig } from './capture-scenarios';
 
 let servers: MailServers;
 beforeAll(async () => {
-  servers = await startMailServers(16);
+  servers = await startMailServers(18);
 });
 afterAll(async () => {
   await servers?.stop();
@@ -43,11 +45,11 @@ async function imapRig(): Promise<MailRig> {
 captureScenarios('IMAP (Dovecot)', imapRig);
 
 describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
-  async function world() {
+  async function world(options: { factory?: ProviderFactory; batchSize?: number } = {}) {
     const t: TestDb = await createTestDb(driver);
     const { scope, userId } = await createTestCompany(t.db);
     const vault = testVault();
-    const engine = testEngine(t.db, vault, { features: [captureFeature()] });
+    const engine = testEngine(t.db, vault, { features: [captureFeature({ batchSize: options.batchSize })], factory: options.factory });
     const connect = async () => {
       const user = servers.takeUser();
       const account = await connectImapAccount(t.db, vault, scope, userId, servers, user, engine.clock.now());
@@ -97,6 +99,63 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
       expect(all).toBeDefined();
       expect((await w.db.repos.activities.listUnmatched(w.scope)).items).toEqual([]);
       await client.logout();
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('Dovecot going down mid-run (first batch moved, the rest not) is transient; back up, the rerun finishes without duplicates', async () => {
+    // The IMAP provider, except that its second move finds the server gone: batch 1 is in Processed,
+    // later batches are stored or not yet fetched (the pipeline overlaps fetch, store and move).
+    let moves = 0;
+    const downOnSecondMove: ProviderFactory = {
+      kind: 'imap',
+      create(ctx) {
+        const provider = imapProviderFactory.create(ctx);
+        const mail = provider.mail;
+        if (!mail) throw new Error('imap provider without mail');
+        const wrapped: MailAbility = {
+          ...mail,
+          async markProcessed(folders, refs) {
+            if (++moves === 2) await servers.dovecot.down();
+            return mail.markProcessed(folders, refs);
+          },
+        };
+        return { ...provider, mail: wrapped };
+      },
+    };
+    const w = await world({ factory: downOnSecondMove, batchSize: 2 });
+    try {
+      const { user, account, client } = await w.connect();
+      const c = await w.db.repos.contacts.create(w.scope, { name: 'D', emails: ['d@client.example'] });
+      const ids = Array.from({ length: 6 }, (_, i) => `<down-${i}@client.example>`);
+      for (const id of ids) await client.drop('Tandem', rawMessage({ id: id.slice(1, -1), from: 'd@client.example', to: user.address }));
+      await client.logout();
+      const storedKeys = async () => (await w.db.repos.activities.listForContact(w.scope, c.id)).items.map((a) => a.dedupeKey).sort();
+
+      try {
+        expect(await w.engine.sync(account)).toMatchObject({ outcome: 'failed', kind: 'transient' });
+      } finally {
+        await servers.dovecot.up();
+      }
+      expect((await w.db.repos.accounts.get(w.scope, account.id))?.status).toBe('active');
+      const after = await mailClient(servers, user);
+      const processed = await after.ids('Processed');
+      const waiting = await after.ids('Tandem');
+      // Stopped mid-way: the first batch moved, the rest still waits, nothing is lost or doubled.
+      expect(processed.length).toBeGreaterThanOrEqual(2);
+      expect(waiting.length).toBeGreaterThan(0);
+      expect([...processed, ...waiting].sort()).toEqual([...ids].sort());
+      const stored = await storedKeys();
+      for (const id of processed) expect(stored).toContain(id);
+
+      w.engine.clock.advance(60 * 60_000); // past the backoff the failed run recorded
+      expect(await w.engine.sync(account)).toEqual({ outcome: 'succeeded', items: waiting.length, errors: 0 });
+      expect(await storedKeys()).toEqual([...ids].sort());
+      expect(await after.ids('Tandem')).toEqual([]);
+      expect((await after.ids('Processed')).sort()).toEqual([...ids].sort());
+      expect(await w.db.repos.capturedMessages.listUnprocessed(w.scope, account.id)).toEqual([]);
+      await after.logout();
     } finally {
       await w.cleanup();
     }

@@ -96,8 +96,12 @@ export class JobQueue {
     for (const name of [queueNames.sync, queueNames.outbox, queueNames.pushRenewal, queueNames.tokenRefresh]) {
       await this.boss.createQueue(name, perAccount);
     }
-    // The scheduler tick runs on one worker at a time, wherever it is.
-    await this.boss.createQueue(queueNames.tick, { policy: 'singleton', expireInSeconds: 300, retryLimit: 0, deleteAfterSeconds: 600 });
+    // The scheduler tick runs on one worker at a time, wherever it is. NOTIFY wakes a worker the moment
+    // a tick is offered: without it the tick offered at start waited for the next poll (a whole
+    // pollingIntervalSeconds — 30 s in the push tests, seen ~18 s late on PGlite).
+    await this.boss.createQueue(queueNames.tick, { policy: 'singleton', expireInSeconds: 300, retryLimit: 0, deleteAfterSeconds: 600, notify: true });
+    // createQueue leaves an existing queue as it was: databases made before NOTIFY was set get it here.
+    await this.boss.updateQueue(queueNames.tick, { notify: true });
     this.started = true;
   }
 

@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import type { FakeClock } from '../../src/domain/clock';
 import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
-import type { CalendarWindow, ProviderEvent } from '../../src/providers/provider';
+import type { CalendarWindow, Provider, ProviderEvent } from '../../src/providers/provider';
 import type { RadicaleServer } from '../support/servers/radicale';
 import type { AccountSetup } from './calendar-harness';
 
@@ -29,6 +29,20 @@ export interface CalendarSide {
   list(window: CalendarWindow): Promise<ProviderEvent[]>;
   /** Makes the stored cursor invalid at the provider. */
   expireCursor(): Promise<void>;
+}
+
+/** Every event a provider lists in the window (a full round, page by page), read with an adapter of our own. */
+export async function listAll(reader: Provider, window: CalendarWindow): Promise<ProviderEvent[]> {
+  const calendar = reader.calendar;
+  if (!calendar) throw new Error('no calendar');
+  const out: ProviderEvent[] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const page = await calendar.fetchChanges(cursor, window);
+    out.push(...page.upserts);
+    if (!page.more) return out;
+    cursor = page.nextCursor;
+  }
 }
 
 const compact = (local: string) => local.replace(/[-:]/g, '');

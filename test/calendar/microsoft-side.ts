@@ -3,11 +3,11 @@
  * simulator's admin handle, plus a provider instance of our own to read back what Graph holds.
  */
 import { localToUtc } from '../../src/domain/zoned-time';
-import type { OAuthAbility, OAuthCredentials, ProviderEvent } from '../../src/providers/provider';
+import type { OAuthAbility, OAuthCredentials } from '../../src/providers/provider';
 import { microsoftProviderFactory } from '../../src/providers/microsoft/microsoft-provider';
 import { providerFor, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
 import type { AccountSetup } from './calendar-harness';
-import type { CalendarSide } from './caldav-side';
+import { listAll, type CalendarSide } from './caldav-side';
 
 const addDays = (local: string, d: number) => new Date(Date.parse(`${local}Z`) + d * 86_400_000).toISOString().slice(0, 19);
 const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) + h * 3_600_000).toISOString().slice(0, 19);
@@ -49,18 +49,7 @@ export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentia
       await handle.deleteProviderEvent(mailbox, occurrenceId(2));
       return id;
     },
-    async list(window) {
-      const calendar = reader.calendar;
-      if (!calendar) throw new Error('no calendar');
-      const out: ProviderEvent[] = [];
-      let cursor: string | null = null;
-      for (;;) {
-        const page = await calendar.fetchChanges(cursor, window);
-        out.push(...page.upserts);
-        if (!page.more) return out;
-        cursor = page.nextCursor;
-      }
-    },
+    list: (window) => listAll(reader, window),
     async expireCursor() {
       handle.expireDeltaTokens(mailbox);
     },

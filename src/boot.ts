@@ -23,7 +23,7 @@ import type { SyncFeature } from './sync/feature';
 import type { OutboxHandler } from './sync/outbox-worker';
 import { MailboxLimiter, providerConcurrency } from './sync/mailbox-limiter';
 import { ProviderAccess } from './sync/provider-access';
-import { startPush, withGmailTopic, type PushRuntime } from './sync/push/push-wiring';
+import { createPush, withGmailTopic } from './sync/push/push-wiring';
 import { blobStoreFor, syncFeatures, outboxHandlers } from './sync/wiring';
 
 export interface BootOptions {
@@ -108,11 +108,12 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       status: { intervalMs: config.captureIntervalMs, failedIntervalMs: 60 * 60_000, stuckAfterMs: 60 * 60_000 },
     });
     await engine.start({ workers: options.workers });
+    const push = options.push === false ? undefined : createPush({ db, clock, logger, credentials, providers, engine, publicUrl: config.publicUrl, workers: options.workers });
 
     let app: FastifyInstance | undefined;
     if (options.api) {
       const routeDeps = { db, clock, config, randomToken: (n: number) => randomBytes(n).toString('base64url') };
-      const built = buildRoutes(routeDeps, { engine, vault, providers, blobs });
+      const built = buildRoutes(routeDeps, { engine, vault, providers, blobs, ...(push ? { push: push.manager } : {}) });
       app = await buildApp({
         logger,
         metrics,
@@ -127,8 +128,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       await app.listen({ port: config.port, host: config.host });
     }
     // After listen: Graph validates the callback URL while we subscribe.
-    const push: PushRuntime | undefined =
-      options.push === false ? undefined : await startPush({ db, clock, logger, credentials, providers, engine, publicUrl: config.publicUrl, workers: options.workers });
+    await push?.start();
     return {
       db,
       vault,

@@ -33,11 +33,9 @@ describe('push on the Microsoft 365 simulator, real engine', () => {
     });
     expect(world.env.sim.handle.subscriptions(testMailbox)).toHaveLength(2);
 
-    const dropped = Date.now();
+    // How fast is bench/push-latency's question; here only that the push, not the schedule, did it.
     await world.drop('push-1@test.example');
     await vi.waitFor(async () => expect(await world.activities()).toBe(1), { timeout: 10_000, interval: 25 });
-    const latencyMs = Date.now() - dropped;
-    expect(latencyMs).toBeLessThan(5_000);
     expect(Date.now()).toBeLessThan(nextScheduled);
     expect(world.syncCalls.map((c) => c.reason)).toContain('push');
     // One run for the drop (the push), none from the schedule.

@@ -1,6 +1,7 @@
 /** All API routes, in one list for the app and the OpenAPI document. */
 import type { ProviderAccess } from '../../sync/provider-access';
 import type { SyncEngine } from '../../sync/engine';
+import type { PushControl } from '../../sync/push/push-manager';
 import type { Vault } from '../../store/vault';
 import type { BlobStore } from '../../store/repos/blobs';
 import type { SessionLookup } from '../app';
@@ -26,10 +27,13 @@ export interface RouteServices {
   providers: ProviderAccess;
   /** Where attachment bytes live (the same store capture writes to); default the database. */
   blobs?: BlobStore;
+  /** Push subscriptions: re-subscribe at once on a Graph lifecycle event, release before a disconnect. */
+  push?: PushControl;
 }
 
 export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes: RouteDef[]; sessions: SessionLookup } {
   const wakeOutbox = () => services.engine.wakeOutbox();
+  const push = services.push;
   // Each sign-in to Tandem renews the user's mailbox connections for another 90 days.
   const renewConnections = async (caller: { companyId: string; userId: string }, now: Date) => {
     await deps.db.repos.accounts.renewForUser({ companyId: caller.companyId }, caller.userId, now);
@@ -47,7 +51,11 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
     ...relayStatusRoutes(deps),
     ...oauthRoutes(deps, services),
     ...adminSyncRoutes(deps, services),
-    ...webhookRoutes({ ...deps, syncNow: (account, reason) => services.engine.syncNow(account, reason) }),
+    ...webhookRoutes({
+      ...deps,
+      syncNow: (account, reason) => services.engine.syncNow(account, reason),
+      ...(push ? { requestEnsure: (account: { id: string; companyId: string }) => push.requestEnsure(account) } : {}),
+    }),
   ];
   return { routes, sessions: sessionLookup(deps) };
 }

@@ -92,6 +92,7 @@ export function connectServiceFor(deps: RouteDeps, services: RouteServices, log:
     engine: services.engine,
     publicUrl: deps.config.publicUrl,
     randomToken: deps.randomToken,
+    ...(services.push ? { push: services.push } : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import type { ConnectedAccount } from '../../store/repos/accounts';
 import type { Vault } from '../../store/vault';
 import { openCredentials } from '../credentials';
 import type { ProviderAccess } from '../provider-access';
+import type { PushControl } from '../push/push-manager';
 import { attachAccount, ensureFolders, refuseUnconnectable, type ConnectLogger } from './account-attach';
 import { connectErrorFrom } from './connect-errors';
 import { ConnectError, connectMessages, type ChosenOptions, type ExchangeSettings, type ImapSettings, type NextStep, type SyncSettingsInput } from './connect-types';
@@ -28,6 +29,8 @@ export interface ConnectServiceDeps {
   /** Tandem's public base URL; redirect URIs are `${publicUrl}/api/oauth/<provider>/callback`. */
   publicUrl: string;
   randomToken(bytes: number): string;
+  /** Push subscriptions: ended at the provider before a disconnect, brought in line after a settings change. */
+  push?: Pick<PushControl, 'release' | 'requestEnsure'>;
 }
 
 export interface ConnectCaller {
@@ -78,6 +81,8 @@ export class ConnectService {
       if (changed) {
         const updated = await this.deps.db.repos.accounts.update(scope, current.id, options, this.deps.clock.now());
         await this.deps.engine.syncNow(updated, 'settings');
+        // Sync Email / Sync Calendar turned off: unsubscribe now, while the credentials work.
+        await this.deps.push?.requestEnsure(updated);
       }
       return { type: 'done' };
     }
@@ -96,6 +101,8 @@ export class ConnectService {
   async disconnect(caller: ConnectCaller): Promise<number> {
     const scope = { companyId: caller.companyId };
     const accounts = await this.deps.db.repos.accounts.listForUser(scope, caller.userId);
+    // Unsubscribing needs the credentials the disconnect deletes; release never throws or hangs.
+    for (const a of accounts) await this.deps.push?.release(a);
     const now = this.deps.clock.now();
     for (const a of accounts) await this.deps.db.repos.accounts.disconnect(scope, a.id, now);
     for (const a of accounts) this.deps.logger.info({ accountId: a.id, provider: a.provider }, 'mailbox disconnected');

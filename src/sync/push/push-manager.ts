@@ -19,7 +19,7 @@ import type { PushSubscriptionRow } from '../../store/repos/push-subscriptions';
 import type { CredentialService } from '../credentials';
 import { queueNames, type JobQueue } from '../job-queue';
 import type { ProviderAccess } from '../provider-access';
-import { captureFoldersOf, dueForEnsure, isActive, isDue, wantedResources, webhookProviders, type AccountRef } from './push-due';
+import { captureFoldersOf, dueForEnsure, isActive, isDue, localLeasePrefix, wantedResources, webhookProviders, type AccountRef } from './push-due';
 
 export interface PushManagerDeps {
   db: Db;
@@ -37,7 +37,12 @@ export interface PushManagerDeps {
   sweepIntervalMs?: number;
   /** After a failed subscribe / renew, the sweep leaves the account alone this long (default 15 min). */
   retryAfterFailureMs?: number;
+  /** How long a disconnect waits for the providers to confirm the unsubscribes (default 10 s). */
+  releaseTimeoutMs?: number;
 }
+
+/** What the API needs of push: bring an account in line soon, and let go of it before a disconnect. */
+export type PushControl = Pick<PushManager, 'requestEnsure' | 'release'>;
 
 export interface EnsureReport {
   created: PushResource[];
@@ -119,18 +124,12 @@ export class PushManager {
     const scope = { companyId: ref.companyId };
     const report = emptyReport();
     const account = await db.repos.accounts.get(scope, ref.id);
-    const rows = await db.repos.pushSubscriptions.list(scope, ref.id);
+    const rows = await this.webhookRows(scope, ref.id);
     const wanted = account && webhookProviders.includes(account.provider) ? wantedResources(account) : [];
     const log = this.deps.logger.child({ accountId: ref.id, ...(account ? { provider: account.provider } : {}) });
-    const session = account && isActive(account) && webhookProviders.includes(account.provider) ? this.session(account) : undefined;
+    const session = this.session(account);
 
-    for (const row of rows) {
-      if (wanted.includes(row.resource)) continue;
-      // Dead credentials cannot unsubscribe; the provider lets the subscription lapse on its own.
-      if (session) await session.call((push) => push.unsubscribe(toPushSubscription(row))).catch((err: unknown) => log.debug({ err }, 'unsubscribe failed'));
-      await db.repos.pushSubscriptions.delete(scope, row.id);
-      report.removed.push(row.resource);
-    }
+    report.removed = await this.remove(scope, rows.filter((row) => !wanted.includes(row.resource)), session, log);
     if (!account || !session) return report;
 
     const now = this.deps.clock.now();
@@ -162,8 +161,72 @@ export class PushManager {
     return report;
   }
 
-  /** The account's push ability with credentials fetched once; an auth_expired answer refreshes once. */
-  private session(account: ConnectedAccount): { call<T>(fn: (push: PushAbility) => Promise<T>): Promise<T> } | undefined {
+  /**
+   * Before a disconnect (which deletes the credentials): ends the account's webhook subscriptions at
+   * the provider while the credentials still work, and deletes their rows. Never throws, and gives up
+   * waiting after releaseTimeoutMs so an unreachable provider cannot hold the disconnect up; what it
+   * could not end expires at the provider on its own (Graph within 7 days, Gmail watch 7 days,
+   * Calendar channel at its expiration), and its notifications are ignored meanwhile. Lease rows of
+   * the local watchers (IMAP IDLE, EWS pull) are theirs: the holding worker ends the EWS subscription
+   * and drops the lease at its next refresh.
+   */
+  async release(ref: AccountRef): Promise<PushResource[]> {
+    const log = this.deps.logger.child({ accountId: ref.id });
+    const work = this.releaseNow(ref, log).catch((err: unknown) => {
+      log.warn({ err }, 'push subscriptions not released; they expire at the provider');
+      return [];
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<PushResource[]>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn('push release still waiting on the provider; the disconnect goes ahead');
+        resolve([]);
+      }, this.deps.releaseTimeoutMs ?? 10_000);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async releaseNow(ref: AccountRef, log: Logger): Promise<PushResource[]> {
+    const { db } = this.deps;
+    const scope = { companyId: ref.companyId };
+    const account = await db.repos.accounts.get(scope, ref.id);
+    const rows = await this.webhookRows(scope, ref.id);
+    const session = this.session(account);
+    return this.remove(scope, rows, session, log.child(account ? { provider: account.provider } : {}));
+  }
+
+  /** The account's rows minus the leases of the local watchers, which only LocalWatchers touch. */
+  private async webhookRows(scope: { companyId: string }, accountId: string): Promise<PushSubscriptionRow[]> {
+    return (await this.deps.db.repos.pushSubscriptions.list(scope, accountId)).filter((row) => !row.providerSubscriptionId.startsWith(localLeasePrefix));
+  }
+
+  /**
+   * Deletes the rows, then unsubscribes each at the provider (when credentials allow). Rows go first so
+   * a slow or failing provider cannot leave them behind; a subscription it does not end expires there.
+   */
+  private async remove(scope: { companyId: string }, rows: readonly PushSubscriptionRow[], session: PushSession | undefined, log: Logger): Promise<PushResource[]> {
+    for (const row of rows) await this.deps.db.repos.pushSubscriptions.delete(scope, row.id);
+    // Dead credentials cannot unsubscribe; the provider lets the subscription lapse on its own.
+    if (session) {
+      await Promise.all(
+        rows.map((row) =>
+          session.call((push) => push.unsubscribe(toPushSubscription(row))).catch((err: unknown) => {
+            log.warn({ err, kind: isProviderError(err) ? err.kind : undefined, resource: row.resource }, 'unsubscribe failed; the subscription expires at the provider');
+          }),
+        ),
+      );
+    }
+    return rows.map((row) => row.resource);
+  }
+
+  /** The account's push ability (none for a stopped or non-webhook account) with credentials fetched once; an auth_expired answer refreshes once. */
+  private session(account: ConnectedAccount | undefined): PushSession | undefined {
+    if (!account || !isActive(account) || !webhookProviders.includes(account.provider)) return undefined;
     let provider: Promise<Provider> | undefined;
     const open = (force: boolean) => this.deps.credentials.forRun(account, { force }).then((c) => this.deps.providers.create(account, c));
     return {
@@ -183,6 +246,10 @@ export class PushManager {
       },
     };
   }
+}
+
+interface PushSession {
+  call<T>(fn: (push: PushAbility) => Promise<T>): Promise<T>;
 }
 
 /** The provider forgot the subscription (expired, removed): subscribe afresh. */

@@ -28,19 +28,27 @@ export interface PushWiringDeps {
 export interface PushRuntime {
   manager: PushManager;
   watchers?: LocalWatchers;
+  /** Starts sweeping and watching; call after the webhooks listen (Graph validates the URL on subscribe). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPush(deps: PushWiringDeps): Promise<PushRuntime> {
+/**
+ * Builds push without starting it, so the API routes can hold the manager (re-subscribe at once on a
+ * Graph lifecycle event, release before a disconnect) before the server listens.
+ */
+export function createPush(deps: PushWiringDeps): PushRuntime {
   const logger = deps.logger.child({ component: 'push' });
   const syncNow = (account: { id: string; companyId: string }, reason: string) => deps.engine.syncNow(account, reason);
   const manager = new PushManager({ db: deps.db, clock: deps.clock, logger, credentials: deps.credentials, providers: deps.providers, publicUrl: deps.publicUrl, queue: deps.engine.queue });
-  await manager.start({ workers: deps.workers });
   const watchers = deps.workers ? new LocalWatchers({ db: deps.db, clock: deps.clock, logger, credentials: deps.credentials, providers: deps.providers, syncNow }) : undefined;
-  await watchers?.start();
   return {
     manager,
     ...(watchers ? { watchers } : {}),
+    async start() {
+      await manager.start({ workers: deps.workers });
+      await watchers?.start();
+    },
     async stop() {
       manager.stop();
       await watchers?.stop();

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gmailCaptureMinimumUnits } from '../../../sim/google/quota';
 import { isProviderError, type ProviderError } from '../errors';
 import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
 import { testMessage } from '../contract/contract-fixtures';
@@ -54,8 +55,8 @@ describe('google mail on the simulator', () => {
     const units = env.sim.handle.counters.quotaUnits(testMailbox) - before;
     // Gmail quota table: messages.get 5 per message, messages.list 5 per page (≤ 500 ids),
     // messages.batchModify 50 per call (≤ 1,000 ids).
-    const minimum = 100 * 5 + 5 + 50;
-    expect(units / minimum).toBeLessThanOrEqual(1.1);
+    expect(gmailCaptureMinimumUnits(100)).toBe(100 * 5 + 5 + 50);
+    expect(units / gmailCaptureMinimumUnits(100)).toBeLessThanOrEqual(1.1);
     expect(env.sim.handle.counters.count(testMailbox, 'messages.get')).toBe(100);
     expect(env.sim.handle.messagesWithLabel(testMailbox, 'Processed')).toHaveLength(100);
   });

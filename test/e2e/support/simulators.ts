@@ -9,6 +9,8 @@ export interface DemoSimulators {
   microsoft: string;
   google: string;
   exchange: string;
+  /** The Exchange simulator's EWS endpoint, for the "EWS URL" field. */
+  ews: string;
 }
 
 /** Reads "Microsoft 365  http://127.0.0.1:40123/webmail" and its siblings from the demo's output. */
@@ -18,7 +20,9 @@ export function simulatorUrls(output: string): DemoSimulators {
     if (!m?.[1]) throw new Error(`tandem demo did not print the ${label} simulator URL:\n${output}`);
     return m[1];
   };
-  return { microsoft: find('Microsoft 365'), google: find('Google'), exchange: find('Exchange') };
+  const ews = /\(EWS (https?:\/\/[^\s)]+)\)/.exec(output)?.[1];
+  if (!ews) throw new Error(`tandem demo did not print the Exchange EWS URL:\n${output}`);
+  return { microsoft: find('Microsoft 365'), google: find('Google'), exchange: find('Exchange'), ews };
 }
 
 /** The Microsoft sign-in page: type the mailbox and its password, then accept the consent page. */
@@ -29,6 +33,14 @@ export async function signInAtMicrosoft(page: Page, login: { address: string; pa
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Permissions requested' }).waitFor();
   await page.getByRole('button', { name: 'Accept' }).click();
+}
+
+/** The Google sign-in page (sim/google/oauth-page.ts): pick the account, give its password, Allow. */
+export async function signInAtGoogle(page: Page, login: { address: string; password: string }): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in with Google (simulated)' }).waitFor();
+  await page.getByLabel('Choose an account').selectOption(login.address);
+  await page.getByLabel('Password (if the account has one)').fill(login.password);
+  await page.getByRole('button', { name: 'Allow' }).click();
 }
 
 export interface WebmailRow {

@@ -34,6 +34,7 @@ describe('SMTP relay settings', () => {
     expect(api.callsTo('PUT /api/admin/relay')[0]?.body).toEqual({ host: 'smtp.acme.test', port: 465, tls: 'tls', username: 'crm', password: 'S3cret-relay' });
     const saved = await screen.findByRole('form', { name: 'Relay settings' });
     await within(saved).findByText(/A password is saved \(never shown\)/);
+    expect(within(saved).getByRole('status').textContent).toContain('The relay settings are saved.');
     expect((within(saved).getByLabelText(/^Password/) as HTMLInputElement).value).toBe('');
     expect(await screen.findByRole('form', { name: 'Send a test message' })).toBeTruthy();
   });

@@ -32,7 +32,8 @@ export function RelayPage() {
       </Text>
       {relay.isPending && <Loader aria-label="Loading the relay settings" />}
       <ErrorAlert error={relay.error} title="Could not load the relay settings" />
-      {relay.isSuccess && <RelayForm key={relay.data?.updatedAt ?? 'new'} relay={relay.data} />}
+      {/* Not keyed on the answer: after Save the refetched settings must not remount the form and lose its "Saved". */}
+      {relay.isSuccess && <RelayForm relay={relay.data} />}
       {relay.data && <RelayTest />}
     </Stack>
   );

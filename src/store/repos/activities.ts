@@ -3,10 +3,11 @@
  * (company_id, contact_id, occurred_at desc, activity_id desc), so any page is one index range scan.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
 import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Keyset, type Page, type Scope } from './common';
+import { rowsSelect } from './json-rows';
 import { RecordsRepo, type RegardingType } from './records';
 
 type ActivityRow = typeof activities.$inferSelect;
@@ -131,18 +132,18 @@ export class ActivitiesRepo {
             if (rowId) landed.set(rowId, { ...row, created: false });
           }
         }
-        const links = new Map<string, typeof activityContacts.$inferInsert>();
+        const links = new Map<string, Omit<typeof activityContacts.$inferInsert, 'companyId'>>();
         const first = new Set<string>();
         const out = inputs.map((input, i): CreatedActivityRef => {
           const rowId = rowIdOf[i] ?? '';
           const row = landed.get(rowId);
           if (!row) throw new Error('activity insert returned no row');
-          for (const contactId of input.contactIds) links.set(`${row.id}|${contactId}`, { companyId: scope.companyId, activityId: row.id, contactId, occurredAt: row.occurredAt });
+          for (const contactId of input.contactIds) links.set(`${row.id}|${contactId}`, { activityId: row.id, contactId, occurredAt: row.occurredAt });
           const created = row.created && !first.has(rowId);
           first.add(rowId);
           return { id: row.id, status: row.status, created };
         });
-        for (const part of chunked([...links.values()], 5_000)) await tx.insert(activityContacts).values(part).onConflictDoNothing();
+        for (const part of chunked([...links.values()], 5_000)) await tx.insert(activityContacts).select(rowsSelect(activityContacts, part, { companyId: sql`${scope.companyId}::uuid` })).onConflictDoNothing();
         return out;
       }),
     );
@@ -322,29 +323,10 @@ function recordOf(id: string, input: NewActivity) {
 
 type ActivityRecord = ReturnType<typeof recordOf>;
 
-/**
- * SELECT of the rows, for INSERT … SELECT. The rows travel as ONE jsonb parameter unpacked by
- * jsonb_to_recordset (PostgreSQL §9.16): with ~20 columns of a hundred mails each as separate
- * parameters, building and binding them cost about as much again as the insert itself (PGlite).
- * The select list follows the table's column order, as drizzle's insert-select requires.
- */
+/** SELECT of the rows, for INSERT … SELECT (one jsonb parameter: see json-rows.ts). */
 function recordsSelect(scope: Scope, rows: readonly ActivityRecord[]): SQL {
-  return sql`select ${selectList(scope)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})`;
+  return rowsSelect(activities, rows, { companyId: sql`${scope.companyId}::uuid`, createdAt: sql`now()`, updatedAt: sql`now()` });
 }
-
-const activityColumns = getTableColumns(activities);
-const recordKeys = Object.keys(recordOf('', { type: 'note', occurredAt: new Date(0), contactIds: [] })) as InsertableKey[];
-// The record's fields keep their TypeScript names (quoted), so rows need no renaming.
-const recordType = sql.raw(recordKeys.map((k) => `"${k}" ${activityColumns[k].getSQLType()}`).join(', '));
-const selectList = (scope: Scope): SQL =>
-  sql.join(
-    Object.keys(activityColumns).map((k) => {
-      if (k === 'companyId') return sql`${scope.companyId}::uuid`;
-      if (k === 'createdAt' || k === 'updatedAt') return sql`now()`;
-      return sql.raw(`x."${k}"`);
-    }),
-    sql`, `,
-  );
 
 function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

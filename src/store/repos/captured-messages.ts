@@ -3,10 +3,11 @@
  * Processed yet. A crash between "stored" and "moved" leaves a row without processed_at, so the next
  * run moves the message instead of storing it again.
  */
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { capturedMessages } from '../schema';
 import { clampLimit, guard, scoped, type Scope } from './common';
+import { rowsSelect } from './json-rows';
 
 export type CapturedMessage = typeof capturedMessages.$inferSelect;
 
@@ -53,25 +54,29 @@ export class CapturedMessagesRepo {
     });
   }
 
-  /** record() for many messages in one statement; a message already in the ledger keeps its first row. */
+  /** record() for many messages in one statement (one jsonb parameter); a message already in the ledger keeps its first row. */
   async recordMany(
     scope: Scope,
     inputs: readonly { accountId: string; providerMessageId: string; rfcMessageId?: string | null; activityId?: string | null }[],
     now: Date,
   ): Promise<void> {
     if (inputs.length === 0) return;
+    const rows = inputs.map((input) => ({
+      accountId: input.accountId,
+      providerMessageId: input.providerMessageId,
+      rfcMessageId: input.rfcMessageId ?? null,
+      activityId: input.activityId ?? null,
+    }));
     await guard('captured message', async () => {
       await this.orm
         .insert(capturedMessages)
-        .values(
-          inputs.map((input) => ({
-            companyId: scope.companyId,
-            accountId: input.accountId,
-            providerMessageId: input.providerMessageId,
-            rfcMessageId: input.rfcMessageId ?? null,
-            activityId: input.activityId ?? null,
-            capturedAt: now,
-          })),
+        .select(
+          rowsSelect(capturedMessages, rows, {
+            id: sql`gen_random_uuid()`,
+            companyId: sql`${scope.companyId}::uuid`,
+            capturedAt: sql`${now.toISOString()}::timestamptz`,
+            processedAt: sql`null::timestamptz`,
+          }),
         )
         .onConflictDoNothing({ target: [capturedMessages.accountId, capturedMessages.providerMessageId] });
     });

@@ -17,7 +17,7 @@ export interface CaptureFeatureOptions {
   blobs?: BlobStore;
   /** Attachments above this keep metadata only (default 25 MB). */
   maxAttachmentBytes?: number;
-  /** Refs per listing page (default 200). */
+  /** Refs per listing page (default 500: five batches, so the next fetch overlaps the current store). */
   pageSize?: number;
   /** Refs per fetch / store / move round (default 100: five full Graph $batch requests of 20). */
   batchSize?: number;
@@ -32,7 +32,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature {
-  const pageSize = options.pageSize ?? 200;
+  const pageSize = options.pageSize ?? 500;
   const batchSize = options.batchSize ?? 100;
   const maxMessages = options.maxMessagesPerRun ?? 5_000;
   const maxAttachmentBytes = options.maxAttachmentBytes ?? defaultMaxAttachmentBytes;

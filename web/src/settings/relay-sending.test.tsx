@@ -71,4 +71,12 @@ describe('Settings → Provider "Other via SMTP"', () => {
     expect((await within(panel).findByRole('link', { name: 'Set up the SMTP relay' })).getAttribute('href')).toBe('/admin/relay');
     expect(within(panel).getByRole('link', { name: /Email domains/ }).getAttribute('href')).toBe('/admin/domains');
   });
+
+  it('says an added domain is waiting for its first check, rather than not set up', async () => {
+    renderSettings({ ...notPassing, domain: { domain: 'acme.test', checkedAt: null, overall: null }, code: 'domain_not_checked', message: 'acme.test is not set up as a sending domain.', failing: [] });
+    await chooseRelay();
+    const alert = await within(await screen.findByRole('region', { name: 'Sending through the company SMTP relay' })).findByRole('alert');
+    expect(alert.textContent).toContain('acme.test is added as a sending domain, but its SPF, DKIM and DMARC records have not been checked yet');
+    expect(alert.textContent).not.toContain('not set up');
+  });
 });

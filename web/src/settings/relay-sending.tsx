@@ -40,6 +40,14 @@ export function RelaySending() {
   );
 }
 
+/** The gate words "not checked" as "not set up"; when the domain is added but never checked, say that instead. */
+function reasonOf(status: RelayStatus): string | null {
+  if (status.code === 'domain_not_checked' && status.domain && !status.domain.checkedAt) {
+    return `${status.domain.domain} is added as a sending domain, but its SPF, DKIM and DMARC records have not been checked yet. Once they are published, an administrator runs the check under Email domains.`;
+  }
+  return status.message;
+}
+
 function RelayStatusText({ status }: { status: RelayStatus }) {
   const isAdmin = useSignedIn().user.role === 'admin';
   return (
@@ -60,7 +68,7 @@ function RelayStatusText({ status }: { status: RelayStatus }) {
       ) : (
         <Alert color="orange" role="alert" title="Mail cannot go out through the relay yet">
           <Stack gap={6}>
-            <Text size="sm">{status.message}</Text>
+            <Text size="sm">{reasonOf(status)}</Text>
             {status.failing.length > 0 && (
               <List size="sm">
                 {status.failing.map((f) => (

@@ -25,6 +25,8 @@ export interface CalendarSide {
   deleteEvent(id: string): Promise<void>;
   /** Weekly, 6 instances from `start`; the 2nd moved by 2 hours, the 3rd cancelled. */
   createSeries(e: SideEvent): Promise<string>;
+  /** Cancels the n-th (0-based) occurrence of the series createSeries(e) made, as the user would later. */
+  cancelOccurrence(seriesId: string, e: SideEvent, n: number): Promise<void>;
   /** Everything the provider holds in the window, read independently of the engine. */
   list(window: CalendarWindow): Promise<ProviderEvent[]>;
   /** Makes the stored cursor invalid at the provider. */
@@ -107,6 +109,13 @@ export function caldavSide(radicale: RadicaleServer, user: { user: string; passw
         ]),
       );
       return href;
+    },
+    async cancelOccurrence(href, e, n) {
+      const res = await fetch(href, { headers: { authorization: auth } });
+      if (!res.ok) throw new Error(`user-side GET ${res.status}`);
+      // The master is the first VEVENT; its new EXDATE goes just before its end.
+      const ics = (await res.text()).replace(/^END:VEVENT/m, `EXDATE;TZID=${e.timeZone}:${compact(addDays(e.start, 7 * n))}\r\nEND:VEVENT`);
+      await put(href, ics);
     },
     async list(window) {
       const calendar = reader.calendar;

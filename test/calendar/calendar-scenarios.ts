@@ -92,6 +92,22 @@ describe.each(testDrivers())(`calendar sync over ${label} (%s)`, (driver) => {
     expect(again.filter((a) => a.kind === 'occurrence').map((a) => a.subject)).toEqual(['Crew stand-up (new)', 'Crew stand-up (new)', 'Crew stand-up (new)']);
   });
 
+  it('an occurrence cancelled at the provider after the first sync disappears; the rest of the series stays, once', async () => {
+    const { world, side } = await fresh(t);
+    const series = { subject: 'Yard check', start: '2026-10-20T14:00:00', end: '2026-10-20T15:00:00', timeZone: 'Europe/Berlin' };
+    const id = await side.createSeries(series);
+    await world.sync();
+    const starts = async () =>
+      (await world.db.repos.appointments.listRange(world.scope, { ownerUserIds: [world.userId], from: window.start, to: window.end })).map((a) => a.startAt.toISOString());
+    expect(await starts()).toEqual(['2026-10-27T15:00:00.000Z', '2026-11-10T13:00:00.000Z', '2026-11-17T13:00:00.000Z', '2026-11-24T13:00:00.000Z']);
+
+    await side.cancelOccurrence(id, series, 5); // 24 Nov
+    await world.sync();
+    expect(await starts()).toEqual(['2026-10-27T15:00:00.000Z', '2026-11-10T13:00:00.000Z', '2026-11-17T13:00:00.000Z']);
+    await settle(world);
+    expect(await starts()).toEqual(['2026-10-27T15:00:00.000Z', '2026-11-10T13:00:00.000Z', '2026-11-17T13:00:00.000Z']);
+  });
+
   it('an expired cursor leads to a full window resync that converges without duplicates', async () => {
     const { world, side } = await fresh(t);
     await side.createEvent({ subject: 'Kept', start: '2026-11-06T10:00:00', end: '2026-11-06T11:00:00', timeZone: 'Europe/Berlin' });

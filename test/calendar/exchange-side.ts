@@ -9,10 +9,15 @@ import type { ExchangeTestEnv } from '../../src/providers/exchange/exchange-test
 import { ianaToWindows } from '../../src/domain/timezones';
 import { localToUtc } from '../../src/domain/zoned-time';
 import type { AccountSetup } from './calendar-harness';
-import { listAll, type CalendarSide } from './caldav-side';
+import { listAll, type CalendarSide, type SideEvent } from './caldav-side';
 
 const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) + h * 3_600_000).toISOString().slice(0, 19);
 const addDays = (local: string, d: number) => addHours(local, 24 * d);
+
+// Outlook sends instants with the item's Windows zone.
+const at = (local: string, timeZone: string) => localToUtc(local, timeZone).toISOString();
+/** Occurrences are addressed by their original start, a week apart on local wall-clock time. */
+const originalStart = (e: SideEvent, n: number) => at(addDays(e.start, 7 * n), e.timeZone);
 
 export function exchangeSide(env: ExchangeTestEnv, user: { address: string; username: string; password: string }): CalendarSide {
   const { handle } = env;
@@ -25,8 +30,6 @@ export function exchangeSide(env: ExchangeTestEnv, user: { address: string; user
     credentials: { kind: 'password', username: user.username, password: user.password },
   };
   const reader = env.provider({ mailbox, username: user.username, password: user.password });
-  // Outlook sends instants with the item's Windows zone.
-  const at = (local: string, timeZone: string) => localToUtc(local, timeZone).toISOString();
   return {
     setup,
     async createEvent(e) {
@@ -47,11 +50,13 @@ export function exchangeSide(env: ExchangeTestEnv, user: { address: string; user
         timeZone: ianaToWindows(e.timeZone),
         recurrence: { pattern: { type: 'Weekly', interval: 1, days: weekday, firstDayOfWeek: 'Monday' }, range: { type: 'Numbered', startDate: e.start.slice(0, 10), count: 6 } },
       });
-      // Occurrences are addressed by their original start, a week apart on local wall-clock time.
-      const nth = (n: number) => at(addDays(e.start, 7 * n), e.timeZone);
+      const nth = (n: number) => originalStart(e, n);
       handle.updateProviderEvent(mailbox, id, { occurrenceStart: nth(1), start: at(addHours(addDays(e.start, 7), 2), e.timeZone), end: at(addHours(addDays(e.end, 7), 2), e.timeZone) });
       handle.deleteProviderEvent(mailbox, id, nth(2));
       return id;
+    },
+    async cancelOccurrence(id, e, n) {
+      handle.deleteProviderEvent(mailbox, id, originalStart(e, n));
     },
     list: (window) => listAll(reader, window),
     async expireCursor() {

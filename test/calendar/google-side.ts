@@ -10,10 +10,15 @@ import { createGoogleProvider, googleProviderFactory } from '../../src/providers
 import type { GoogleTestEnv } from '../../src/providers/google/google-test-harness';
 import type { OAuthAbility, OAuthCredentials } from '../../src/providers/provider';
 import type { AccountSetup } from './calendar-harness';
-import { listAll, type CalendarSide } from './caldav-side';
+import { listAll, type CalendarSide, type SideEvent } from './caldav-side';
 
 const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) + h * 3_600_000).toISOString().slice(0, 19);
 const addDays = (local: string, d: number) => addHours(local, 24 * d);
+
+/** Instance ids are the master id plus the slot's UTC start (Calendar's `{id}_{YYYYMMDDTHHMMSSZ}`). */
+function instanceIdOf(masterId: string, e: SideEvent, n: number): string {
+  return `${masterId}_${localToUtc(addDays(e.start, 7 * n), e.timeZone).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+}
 
 export function googleSide(env: GoogleTestEnv, credentials: OAuthCredentials, mailbox: string): CalendarSide & { oauth: OAuthAbility } {
   const { handle } = env.sim;
@@ -35,11 +40,13 @@ export function googleSide(env: GoogleTestEnv, credentials: OAuthCredentials, ma
     async createSeries(e) {
       const master = handle.createProviderEvent(mailbox, { summary: e.subject, start: time(e.start, e.timeZone), end: time(e.end, e.timeZone), recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'] });
       const id = master.id ?? '';
-      // Instance ids are the master id plus the slot's UTC start (Calendar's `{id}_{YYYYMMDDTHHMMSSZ}`).
-      const instanceId = (n: number) => `${id}_${localToUtc(addDays(e.start, 7 * n), e.timeZone).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+      const instanceId = (n: number) => instanceIdOf(id, e, n);
       handle.updateProviderEvent(mailbox, instanceId(1), { start: time(addHours(addDays(e.start, 7), 2), e.timeZone), end: time(addHours(addDays(e.end, 7), 2), e.timeZone) });
       handle.deleteProviderEvent(mailbox, instanceId(2));
       return id;
+    },
+    async cancelOccurrence(id, e, n) {
+      handle.deleteProviderEvent(mailbox, instanceIdOf(id, e, n));
     },
     list: (window) => listAll(reader, window),
     async expireCursor() {

@@ -7,10 +7,16 @@ import type { OAuthAbility, OAuthCredentials } from '../../src/providers/provide
 import { microsoftProviderFactory } from '../../src/providers/microsoft/microsoft-provider';
 import { providerFor, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
 import type { AccountSetup } from './calendar-harness';
-import { listAll, type CalendarSide } from './caldav-side';
+import { listAll, type CalendarSide, type SideEvent } from './caldav-side';
 
 const addDays = (local: string, d: number) => new Date(Date.parse(`${local}Z`) + d * 86_400_000).toISOString().slice(0, 19);
 const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) + h * 3_600_000).toISOString().slice(0, 19);
+
+/** Instance ids are the master id plus the instance's UTC start (the simulator's Outlook-like scheme). */
+function occurrenceIdOf(masterId: string, e: SideEvent, n: number): string {
+  const utc = localToUtc(addDays(e.start, 7 * n), e.timeZone).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${masterId.replace(/=+$/, '')}_OC_${utc}=`;
+}
 
 export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentials, mailbox = testMailbox): CalendarSide & { oauth: OAuthAbility } {
   const { handle } = env.sim;
@@ -36,11 +42,7 @@ export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentia
         recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday] }, range: { type: 'numbered', startDate: e.start.slice(0, 10), numberOfOccurrences: 6 } },
       });
       const id = master.id ?? '';
-      // Instance ids are the master id plus the instance's UTC start (the simulator's Outlook-like scheme).
-      const occurrenceId = (n: number) => {
-        const utc = localToUtc(addDays(e.start, 7 * n), e.timeZone).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-        return `${id.replace(/=+$/, '')}_OC_${utc}=`;
-      };
+      const occurrenceId = (n: number) => occurrenceIdOf(id, e, n);
       const second = addDays(e.start, 7);
       await handle.updateProviderEvent(mailbox, occurrenceId(1), {
         start: { dateTime: addHours(second, 2), timeZone: e.timeZone },
@@ -49,6 +51,7 @@ export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentia
       await handle.deleteProviderEvent(mailbox, occurrenceId(2));
       return id;
     },
+    cancelOccurrence: (id, e, n) => handle.deleteProviderEvent(mailbox, occurrenceIdOf(id, e, n)),
     list: (window) => listAll(reader, window),
     async expireCursor() {
       handle.expireDeltaTokens(mailbox);

@@ -19,9 +19,11 @@ function probe(): ProviderEvent {
 }
 
 const column = (k: RowKey) => appointments[k];
-const recordType = sql.raw(fromEvent.map((k) => `"${column(k).name}" ${column(k).getSQLType()}`).join(', '));
+// The record's fields are named as EventColumns' keys, so a row is eventColumns(e) as it stands
+// (jsonb_to_recordset matches keys to field names; JSON.stringify writes Dates as ISO strings).
+const recordType = sql.raw(fromEvent.map((k) => `"${k}" ${column(k).getSQLType()}`).join(', '));
 const insertColumns = sql.raw(fromEvent.map((k) => `"${column(k).name}"`).join(', '));
-const selectColumns = sql.raw(fromEvent.map((k) => `x."${column(k).name}"`).join(', '));
+const selectColumns = sql.raw(fromEvent.map((k) => `x."${k}"`).join(', '));
 // provider_id is the conflict key; the rest is refreshed from the provider's answer.
 const refresh = sql.raw(
   [...fromEvent.filter((k) => k !== 'providerId'), 'ownerUserId' as const, 'readOnly' as const, 'updatedAt' as const]
@@ -44,10 +46,7 @@ export async function upsertProviderRows(
   now: Date,
 ): Promise<[string, string][]> {
   if (events.length === 0) return [];
-  const rows = events.map((e) => {
-    const values: Record<string, unknown> = { ...eventColumns(e), seriesId: seriesIdOf(e) };
-    return Object.fromEntries(fromEvent.map((k) => [column(k).name, values[k] instanceof Date ? (values[k] as Date).toISOString() : (values[k] ?? null)]));
-  });
+  const rows = events.map((e) => ({ ...eventColumns(e), seriesId: seriesIdOf(e) }));
   // Only the masters' ids come back (their instances link to them): a first sync writes thousands of
   // singles, and every returned row is decoded for nothing.
   const masters = await queryRows<{ id: string; provider_id: string }>(

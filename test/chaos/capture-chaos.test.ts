@@ -2,8 +2,9 @@
  * Capture chaos (issue 6): N messages in the Tandem folder of the Microsoft 365 simulator, ~10 % of
  * every Graph request failing at random (429 with Retry-After, 503, 500, held-then-dropped timeouts,
  * connection resets — also inside $batch), two worker processes running the real engine on one
- * PostgreSQL, killed with kill -9 three times at random moments and restarted. At the end: exactly N
- * email activities, no duplicate, one ledger row per message, all N in Processed, Tandem empty.
+ * PostgreSQL; three times, at a random point of the progress, the worker running the capture is killed
+ * with kill -9 (mid-batch) and restarted. At the end: exactly N email activities, no duplicate, one
+ * ledger row per message, all N in Processed, Tandem empty.
  *
  * Nothing nudges the engine: its own schedule (capture interval shortened through configuration)
  * drives every run, and the adapters repeat failed reads and moves inside the run, so the faults slow
@@ -66,10 +67,17 @@ describe.runIf(testDrivers().includes('postgres'))('capture under faults and kil
 
     const random = seededRandom(66);
     const captured = () => world.count('select count(*) as n from captured_messages where company_id = $1', [scope.companyId]);
+    let capturedAtKill = -1;
     for (const point of killPoints(random, 3)) {
-      await world.waitFor(`${Math.round(point * 100)} % captured`, async () => (await captured()) >= point * N, waitMs(300_000), 100);
-      const victim = random() < 0.5 ? 'A' : 'B';
+      // Progress since the last kill: a run is under way again, so this kill interrupts it mid-batch.
+      await world.waitFor(`${Math.round(point * 100)} % captured`, async () => {
+        const n = await captured();
+        return n >= point * N && n > capturedAtKill;
+      }, waitMs(300_000), 100);
+      // The worker in the middle of that run: a kill of the idle one would interrupt nothing.
+      const victim = await world.busiest();
       await world.kill(victim);
+      capturedAtKill = await captured();
       await world.start(victim);
     }
     const inFolder = (name: string) => handle.listFolderMessages(testMailbox, name).length;
@@ -80,6 +88,8 @@ describe.runIf(testDrivers().includes('postgres'))('capture under faults and kil
     expect(handle.faults.fired()).toBeGreaterThan(N * 0.1);
     const [state] = (await world.control.query<{ status: string }>('select status from connected_accounts where id = $1', [account.id])).rows;
     expect(state?.status).not.toBe('failed');
+    // Kills landed on running jobs: pg-boss took them back after their heartbeat stopped.
+    expect(await world.count(`select coalesce(sum(retry_count), 0) as n from pgboss.job where name = 'sync'`)).toBeGreaterThanOrEqual(1);
     expect(inFolder('Tandem')).toBe(0);
     expect(inFolder('Processed')).toBe(N);
     expect(await captureFacts(world, scope.companyId)).toEqual({ activities: N, distinctDedupeKeys: N, withoutDedupeKey: 0, captured: N, distinctCaptured: N });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,11 @@ export interface ChaosWorld {
   /** kill -9, as a crashed host would die: no shutdown hook runs. */
   kill(name: string): Promise<void>;
   names(): string[];
+  /**
+   * The live worker that used the most CPU over `sampleMs`: the one running the account's job (the
+   * other only polls the queue). Killing it interrupts a run mid-batch, which a random pick need not.
+   */
+  busiest(sampleMs?: number): Promise<string>;
   kills: number;
   /**
    * Presses "Sync now" for the account every `everyMs` (what the user, or a push notification,
@@ -89,6 +94,17 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
     await gone;
   }
 
+  /** User + system CPU ticks of a live worker (/proc/<pid>/stat fields 14 and 15). */
+  const cpuTicks = (w: WorkerProcess): number => {
+    try {
+      const stat = readFileSync(`/proc/${w.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+
   const world: ChaosWorld = {
     t,
     url,
@@ -97,6 +113,16 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
     control,
     kills: 0,
     names: () => [...workers.keys()],
+    async busiest(sampleMs = 1_000) {
+      const live = [...workers.values()].filter((w) => !exited(w));
+      const before = live.map(cpuTicks);
+      await new Promise((r) => setTimeout(r, sampleMs));
+      const used = live.map((w, i) => cpuTicks(w) - (before[i] ?? 0));
+      const top = used.indexOf(Math.max(...used));
+      const name = live[top]?.name;
+      if (!name) throw new Error('no live worker');
+      return name;
+    },
     async start(name) {
       await kill(name);
       const child = spawn(process.execPath, ['--import', 'tsx', script], {

@@ -102,13 +102,21 @@ export function connectMicrosoftAccount(
   return connectAccount(db, vault, scope, { userId, provider: 'microsoft', mailboxAddress: address, endpoints, credentials, now });
 }
 
+export interface Fault {
+  move?: number;
+  moveLost?: number;
+  sendTimeout?: number;
+}
+
 /**
  * A provider whose mail fails on purpose: markProcessed throws `move` times before working (a worker
- * that died after storing, before moving), send really sends and then reports a timeout
- * `sendTimeout` times (the provider accepted, we did not hear it). Counts the calls.
+ * that died after storing, before moving), or really moves and then throws `moveLost` times (the
+ * answer was lost); send really sends and then reports a timeout `sendTimeout` times (the provider
+ * accepted, we did not hear it). Counts the calls.
  */
-export function withFaults(base: ProviderFactory, fault: { move?: number; sendTimeout?: number } = {}): ProviderFactory & { moveCalls: number; sends: number } {
+export function withFaults(base: ProviderFactory, fault: Fault = {}): ProviderFactory & { moveCalls: number; sends: number } {
   let moveFailures = fault.move ?? 0;
+  let movesLost = fault.moveLost ?? 0;
   let sendTimeouts = fault.sendTimeout ?? 0;
   const factory = {
     ...base,
@@ -123,7 +131,9 @@ export function withFaults(base: ProviderFactory, fault: { move?: number; sendTi
         async markProcessed(folders, refs) {
           factory.moveCalls++;
           if (moveFailures-- > 0) throw new ProviderError('transient', 'injected: worker died before the move', { code: 'injected' });
-          return mail.markProcessed(folders, refs);
+          const moved = await mail.markProcessed(folders, refs);
+          if (movesLost-- > 0) throw new ProviderError('transient', 'injected: the move happened, its answer was lost', { code: 'ETIMEDOUT', ambiguous: true });
+          return moved;
         },
         async send(m) {
           factory.sends++;

@@ -7,7 +7,8 @@
  *     Reply-To), outbound mail recognised → message in Processed; a rerun changes nothing; the
  *     provider's economy for the run (rig.meter);
  *   - unmatched mail waits with its addresses until the user files it on a contact;
- *   - a crash after store and before the move: the rerun only moves, no duplicate;
+ *   - a crash after store and before the move: the rerun only moves, no duplicate; a move whose
+ *     answer was lost, and the same mail dropped again: no duplicate either;
  *   - a send that times out after the provider accepted it lands in Sent once (findSent by our
  *     Message-ID).
  */
@@ -21,7 +22,7 @@ import type { Vault } from '../../src/store/vault';
 import { captureFeature } from '../../src/sync/capture/capture-feature';
 import { queueEmail, sendMailHandler } from '../../src/sync/send/send-mail';
 import { createTestCompany, createTestDb, testDrivers, type TestDb } from '../support/test-db';
-import { rawMessage, testEngine, testVault, withFaults } from './capture-harness';
+import { rawMessage, testEngine, testVault, withFaults, type Fault } from './capture-harness';
 
 export interface MailRig {
   /** The connected mailbox's address. */
@@ -61,7 +62,7 @@ export function captureScenarios(provider: string, startRig: () => Promise<MailR
       await rig?.close();
     });
 
-    async function world(fault: { move?: number; sendTimeout?: number } = {}) {
+    async function world(fault: Fault = {}) {
       const { scope, userId } = await createTestCompany(t.db);
       const vault = testVault();
       const factory = withFaults(rig.factory, fault);
@@ -148,6 +149,24 @@ export function captureScenarios(provider: string, startRig: () => Promise<MailR
       expect(await rig.messageIds('capture')).toEqual([]);
       expect((await rig.messageIds('processed')).sort()).toEqual(ids);
       expect(await w.db.repos.capturedMessages.listUnprocessed(w.scope, w.account.id)).toEqual([]);
+    });
+
+    it('a move whose answer was lost is not repeated into duplicates', async () => {
+      const w = await world({ moveLost: 1 });
+      const c = await w.db.repos.contacts.create(w.scope, { name: 'L', emails: ['l@client.example'] });
+      const ids = [0, 1].map((i) => `<lost-${i}@client.example>`);
+      for (const id of ids) await rig.drop(rawMessage({ id: id.slice(1, -1), from: 'l@client.example', to: rig.mailbox }));
+
+      expect(await w.engine.sync(w.account)).toMatchObject({ outcome: 'failed', kind: 'transient' });
+      expect(await rig.messageIds('capture')).toEqual([]);
+      rig.clock.advance(60 * 60_000);
+      expect(await w.engine.sync(w.account)).toEqual({ outcome: 'succeeded', items: 0, errors: 0 });
+      expect(await w.activitiesOf(c.id)).toHaveLength(2);
+      expect((await rig.messageIds('processed')).sort()).toEqual(ids);
+      // The same mail dragged in again later is recognised by its Message-ID.
+      await rig.drop(rawMessage({ id: 'lost-0@client.example', from: 'l@client.example', to: rig.mailbox }));
+      expect(await w.engine.sync(w.account)).toEqual({ outcome: 'succeeded', items: 1, errors: 0 });
+      expect(await w.activitiesOf(c.id)).toHaveLength(2);
     });
 
     it('a send that times out after the provider accepted it lands in Sent once', async () => {

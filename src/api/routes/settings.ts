@@ -12,6 +12,7 @@ import { ConnectError } from '../../sync/connect/connect-types';
 import { ConnectService } from '../../sync/connect/connect-service';
 import type { RouteDeps } from '../deps';
 import { ApiError } from '../errors';
+import { imapPresetRoutes } from './imap-presets';
 import { route, type RouteDef } from '../route';
 import type { RouteServices } from './index';
 
@@ -99,6 +100,7 @@ export function connectServiceFor(deps: RouteDeps, services: RouteServices, log:
 export function settingsRoutes(deps: RouteDeps, services: RouteServices): RouteDef[] {
   const { db, clock } = deps;
   return [
+    ...imapPresetRoutes(),
     route({
       method: 'GET',
       url: '/api/settings/sync',

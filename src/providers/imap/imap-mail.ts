@@ -10,7 +10,7 @@ import { ProviderError } from '../errors';
 import type { CaptureFolderNames, CaptureFolders, CapturePage, CapturedRef, ItemResult, MailAbility, OutgoingMail, SentRef } from '../provider';
 import { decodeCursor, decodePageToken, decodeRefId, encodeCursor, encodePageToken, encodeRefId, type MessageRef } from './imap-cursor';
 import { findFolder, findSentFolder, folderPath, personalNamespace } from './imap-folders';
-import { withImap, type ImapSession, type ImapSettings } from './imap-session';
+import { reusedImap, type ImapSession, type ImapSettings } from './imap-session';
 import { sendSmtp, type SmtpSettings } from './smtp-send';
 
 export interface ImapMailOptions {
@@ -59,7 +59,8 @@ const badRef = (ref: CapturedRef): ItemResult<never> => ({
 
 export function createImapMail(o: ImapMailOptions): MailAbility {
   const batchSize = o.batchSize ?? 200;
-  const imap = <T>(what: string, run: (s: ImapSession) => Promise<T>) => withImap(o.imap, o.logger, what, run);
+  // One connection for the calls of this provider instance (one sync run), not a login per call.
+  const imap = reusedImap(o.imap, o.logger);
 
   async function sentPath(s: ImapSession, createIfMissing: boolean): Promise<string | undefined> {
     const list = await s.client.list();

@@ -95,6 +95,27 @@ describe('imap provider faults', () => {
     await user.logout();
   });
 
+  it('one provider instance runs its calls on one connection, logs in again after a cut, and logs out when idle', async () => {
+    const proxy = await startTcpProxy({ host: s.dovecot.host, port: s.dovecot.port });
+    try {
+      const p = createImapProvider(providerContext(s, { imapPort: proxy.port }));
+      const folders = await p.mail!.ensureCaptureFolders(names);
+      const user = await userImap(s);
+      await user.append(folders.captureId, Buffer.from(testMessage('reuse').raw));
+      await user.logout();
+      const page = await p.mail!.listCaptured(folders, { pageSize: 10 });
+      expect((await p.mail!.fetchRaw(page.refs)).every((r) => r.ok)).toBe(true);
+      expect(proxy.opened()).toBe(1);
+      proxy.resetAll();
+      // The cut connection is not reused: the next call logs in afresh and works.
+      expect((await p.mail!.markProcessed(folders, page.refs)).every((r) => r.ok)).toBe(true);
+      expect(proxy.opened()).toBe(2);
+      await eventually(() => proxy.connections() === 0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('IDLE notices a message dropped into the capture folder, and again after the connection is cut', async () => {
     const proxy = await startTcpProxy({ host: s.dovecot.host, port: s.dovecot.port });
     const p = createImapProvider(providerContext(s, { imapPort: proxy.port }), { idle: { backoffMs: () => 20 } });

@@ -20,6 +20,8 @@ export interface TcpProxy {
   /** Connections reset by resetAfterBytes / cutEach so far. */
   cuts(): number;
   connections(): number;
+  /** Connections accepted so far, open or closed. */
+  opened(): number;
   stop(): Promise<void>;
 }
 
@@ -28,7 +30,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let cutAfter: number | null = null;
   let budgetOf: (() => number | null) | null = null;
   let cutCount = 0;
+  let openedCount = 0;
   const server = createServer((client) => {
+    openedCount++;
     const upstream = connect(target.port, target.host);
     open.add(client);
     let carried = 0;
@@ -83,6 +87,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cuts: () => cutCount,
     connections: () => open.size,
+    opened: () => openedCount,
     stop() {
       for (const s of open) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

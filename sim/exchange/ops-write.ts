@@ -5,6 +5,7 @@
  */
 import { applyCalendarFields, createCalendarItem, extendedKey, instanceAt, modifyOccurrence, parseItemElement, seriesStarts, type ParsedItemFields } from './calendar';
 import { occurrenceId } from './item-xml';
+import { withoutBcc } from '../common/delivered-copy';
 import { changeKeyVersion, type Item } from './model';
 import { addresses, composeMime, ensureMessageId, header, parseHeaders } from './mime';
 import { itemRefNodes, perItem, resolveItemRef, singleFolder, type OpContext } from './request';
@@ -58,9 +59,11 @@ function createMessage(ctx: OpContext, node: XNode): MessageResult {
     const copy = ctx.store.addMessage(ctx.mb, folder.id, mime, { isRead: true });
     for (const e of parsed.extended) copy.extended.set(extendedKey(e.uri), e);
   }
+  // Recipients' copies carry no Bcc field (RFC 5322 §3.6.3); the Sent Items copy above keeps it.
+  const delivered = withoutBcc(mime);
   for (const address of recipients) {
     const local = ctx.store.byAddress(address);
-    if (local && local.kind !== 'distribution_list' && local !== ctx.mb) ctx.store.addMessage(local, ctx.store.distinguished(local, 'inbox').id, mime);
+    if (local && local.kind !== 'distribution_list' && local !== ctx.mb) ctx.store.addMessage(local, ctx.store.distinguished(local, 'inbox').id, delivered);
   }
   // A sent message comes back without an ItemId: the copy in Sent Items must be found by search.
   return ok(el('m:Items', null));

@@ -1,6 +1,7 @@
 /** users.messages.*: list, get, modify, batchModify, batchDelete, delete, send, insert, import, attachments. */
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { Clock } from '../../src/domain/clock';
+import { withoutBcc } from '../common/delivered-copy';
 import type { GmailStore } from './gmail-store';
 import { compareNewestFirst, messageResource, parseFormat, queryMatcher, sortedLabels } from './gmail-views';
 import {
@@ -198,10 +199,12 @@ export class GmailMessageRoutes {
     const parsed = parseMessage(raw);
     const toSelf = parsed.recipients.includes(mailbox.address);
     const msg = this.store.addMessage(mailbox, raw, { labelIds: toSelf ? ['SENT', 'INBOX', 'UNREAD'] : ['SENT'], threadId: optionalString(meta, 'threadId') });
-    // Mail between simulated mailboxes is delivered, so demos can show both ends.
+    // Mail between simulated mailboxes is delivered, so demos can show both ends; the delivered copy
+    // has no Bcc field (the Sent copy keeps it).
+    const delivered = withoutBcc(raw);
     for (const rcpt of new Set(parsed.recipients)) {
       const other = this.world.mailboxes.get(rcpt);
-      if (other && other !== mailbox) this.store.addMessage(other, raw, { labelIds: ['INBOX', 'UNREAD'] });
+      if (other && other !== mailbox) this.store.addMessage(other, delivered, { labelIds: ['INBOX', 'UNREAD'] });
     }
     return json({ id: msg.id, threadId: msg.threadId, labelIds: sortedLabels(msg) });
   }

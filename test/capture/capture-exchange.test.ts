@@ -17,7 +17,7 @@ async function exchangeRig(): Promise<MailRig> {
   const env = await startExchangeTestEnv();
   const { handle } = env;
   const count = (op: string) => handle.counters.count(ALICE, op);
-  const [recipient = 'carol@client.test'] = OUTSIDE;
+  const [recipient = 'carol@client.test', bcc = 'dave@client.test'] = OUTSIDE;
   return {
     mailbox: ALICE,
     clock: env.clock,
@@ -34,10 +34,16 @@ async function exchangeRig(): Promise<MailRig> {
     drop: async (raw) => void handle.placeMessage(ALICE, 'Tandem', raw),
     messageIds: async (folder) => handle.folderMessages(ALICE, folder === 'capture' ? 'Tandem' : 'Processed').map((m) => m.internetMessageId),
     recipient,
+    bcc,
     async expectSentOnce(messageId) {
       expect(handle.sentItems(ALICE).filter((m) => m.internetMessageId === messageId)).toHaveLength(1);
-      expect(handle.folderMessages(recipient, 'inbox').filter((m) => m.internetMessageId === messageId)).toHaveLength(1);
       expect(count('CreateItem')).toBe(1);
+      // Both are mailboxes on the same simulated Exchange: each got one copy, and neither names the Bcc.
+      for (const to of [recipient, bcc]) {
+        const got = handle.folderMessages(to, 'inbox').filter((m) => m.internetMessageId === messageId);
+        expect(got).toHaveLength(1);
+        expect(got[0]?.mime.toString('latin1')).not.toMatch(/^bcc:/im);
+      }
     },
     meter() {
       const ops = ['GetItem', 'MoveItem', 'FindItem'];

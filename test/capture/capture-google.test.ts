@@ -15,6 +15,8 @@ async function googleRig(): Promise<MailRig> {
   const env = await startGoogleTestEnv();
   const { handle } = env.sim;
   const count = (op: string) => handle.counters.count(testMailbox, op);
+  const [recipient, bcc] = ['margaret@oakridge.example', 'archive@oakridge.example'];
+  for (const address of [recipient, bcc]) handle.addMailbox({ address });
   return {
     mailbox: testMailbox,
     clock: env.clock,
@@ -24,12 +26,19 @@ async function googleRig(): Promise<MailRig> {
       connectAccount(db, vault, scope, { userId, provider: 'google', mailboxAddress: testMailbox, endpoints: env.endpoints, credentials: await connect(env), now: env.clock.now() }),
     drop: async (raw) => void handle.placeMessage(testMailbox, 'Tandem', raw),
     messageIds: async (folder) => handle.messagesWithLabel(testMailbox, folder === 'capture' ? 'Tandem' : 'Processed').map((m) => m.messageId ?? ''),
-    recipient: 'margaret@oakridge.example',
+    recipient,
+    bcc,
     async expectSentOnce(messageId) {
       const copies = handle.sent(testMailbox).filter((m) => m.messageId === messageId);
       expect(copies).toHaveLength(1);
-      expect(copies[0]?.recipients).toContain('margaret@oakridge.example');
+      expect(copies[0]?.recipients.sort()).toEqual([bcc, recipient]);
       expect(count('messages.send')).toBe(1);
+      // Both are simulated Gmail mailboxes: each got one copy, and neither copy names the Bcc.
+      for (const to of [recipient, bcc]) {
+        const got = handle.messagesWithLabel(to, 'INBOX').filter((m) => m.messageId === messageId);
+        expect(got).toHaveLength(1);
+        expect(got[0]?.raw.toString('latin1')).not.toMatch(/^bcc:/im);
+      }
     },
     meter() {
       const units = handle.counters.quotaUnits(testMailbox);

@@ -34,9 +34,13 @@ async function imapRig(): Promise<MailRig> {
     drop: (raw) => client.drop('Tandem', raw),
     messageIds: (folder) => client.ids(folder === 'capture' ? 'Tandem' : 'Processed'),
     recipient: 'margaret@oakridge.example',
+    bcc: 'archive@greenleaf.example',
     async expectSentOnce(messageId) {
       expect(await client.ids('Sent')).toEqual([messageId]);
       expect(sinkCopies(servers, messageId)).toBe(1);
+      const sent = servers.smtp.messages.find((m) => m.raw.toString('latin1').includes(messageId));
+      expect(sent?.recipients.sort()).toEqual(['archive@greenleaf.example', 'margaret@oakridge.example']);
+      expect(sent?.raw.toString('latin1')).not.toMatch(/^bcc:/im);
     },
     close: () => client.logout(),
   };

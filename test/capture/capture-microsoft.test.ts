@@ -24,6 +24,7 @@ async function microsoftRig(): Promise<MailRig> {
     drop: (raw) => handle.placeMessage(testMailbox, 'Tandem', raw).then(() => undefined),
     messageIds: async (folder) => handle.listFolderMessages(testMailbox, folder === 'capture' ? 'Tandem' : 'Processed').map((m) => m.internetMessageId),
     recipient: 'margaret@oakridge.example',
+    bcc: 'archive@contoso.example',
     async expectSentOnce(messageId) {
       expect(handle.sentItems(testMailbox).filter((m) => m.internetMessageId === messageId)).toHaveLength(1);
       expect(handle.counters.count(testMailbox, 'sendMail')).toBe(1);

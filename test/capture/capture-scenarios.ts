@@ -37,9 +37,13 @@ export interface MailRig {
   drop(raw: Uint8Array): Promise<void>;
   /** Message-IDs (with angle brackets) now in the capture or the processed folder. */
   messageIds(folder: 'capture' | 'processed'): Promise<string[]>;
-  /** Where the send scenario writes to. */
+  /** Where the send scenario writes to, and whom it copies blind. */
   recipient: string;
-  /** Asserts that exactly one copy with this Message-ID left and sits in Sent, sent the provider's way. */
+  bcc: string;
+  /**
+   * Asserts that exactly one copy with this Message-ID left and sits in Sent, sent the provider's way,
+   * reaching the Bcc recipient without showing it to the others (where the rig can see delivery).
+   */
   expectSentOnce(messageId: string): Promise<void>;
   /** Starts counting provider work; `check` asserts the provider's economy for `captured` messages. */
   meter?(): { check(captured: number): void };
@@ -172,7 +176,7 @@ export function captureScenarios(provider: string, startRig: () => Promise<MailR
     it('a send that times out after the provider accepted it lands in Sent once', async () => {
       const w = await world({ sendTimeout: 1 });
       const contact = await w.db.repos.contacts.create(w.scope, { name: 'Recipient', emails: [rig.recipient] });
-      const q = await queueEmail(w.db, w.scope, { id: w.userId }, { to: [{ address: rig.recipient }], subject: 'Spring quote', text: 'Quote attached.', html: '<p>Quote <script>x()</script></p>' }, { clock: rig.clock });
+      const q = await queueEmail(w.db, w.scope, { id: w.userId }, { to: [{ address: rig.recipient }], bcc: [{ address: rig.bcc }], subject: 'Spring quote', text: 'Quote attached.', html: '<p>Quote <script>x()</script></p>' }, { clock: rig.clock });
       expect(q.activity).toMatchObject({ status: 'queued', direction: 'outbound', contactIds: [contact.id], dedupeKey: q.messageId, accountId: w.account.id });
 
       expect(await w.engine.outbox.drain()).toEqual(['retry']);

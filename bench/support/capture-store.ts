@@ -43,6 +43,12 @@ export interface CaptureTiming {
   /** Messages per second, end to end. */
   rate: number;
   seconds: number;
+  /**
+   * CPU time of this process per message (all its threads): what the pipeline itself costs, less
+   * sensitive than `rate` to other processes on the machine. A provider in another process (Dovecot,
+   * PostgreSQL) is not in it; the in-process Graph simulator is.
+   */
+  cpuMsPerMessage: number;
   runs: number;
   /** Email activities in the store afterwards (filed on contacts or unmatched). */
   activities: number;
@@ -58,10 +64,12 @@ export function itemsOf(r: Awaited<ReturnType<TestEngine['sync']>>): number {
 export async function timeCapture(store: BenchStore, count: number, run: () => Promise<number>): Promise<CaptureTiming> {
   const { db, scope } = store;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let done = 0;
   let runs = 0;
   for (; done < count && runs < 20; runs++) done += await run();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   if (done !== count) throw new Error(`captured ${done} of ${count}`);
   const activities = new Set<string>();
   const collect = async (list: (cursor: string | undefined) => Promise<{ items: { id: string }[]; nextCursor?: string }>) => {
@@ -75,5 +83,5 @@ export async function timeCapture(store: BenchStore, count: number, run: () => P
   const paging = (cursor: string | undefined) => ({ limit: 200, ...(cursor ? { cursor } : {}) });
   await collect((cursor) => db.repos.activities.listUnmatched(scope, paging(cursor)));
   for (const c of await db.repos.contacts.list(scope, { limit: 500 })) await collect((cursor) => db.repos.activities.listForContact(scope, c.id, paging(cursor)));
-  return { rate: count / seconds, seconds, runs, activities: activities.size };
+  return { rate: count / seconds, seconds, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, runs, activities: activities.size };
 }

@@ -24,6 +24,7 @@ import type { OutboxHandler } from './sync/outbox-worker';
 import { MailboxLimiter, providerConcurrency } from './sync/mailbox-limiter';
 import { ProviderAccess } from './sync/provider-access';
 import { createPush, withGmailTopic } from './sync/push/push-wiring';
+import { PubSubPushVerifier } from './providers/google/pubsub-push';
 import { blobStoreFor, syncFeatures, outboxHandlers } from './sync/wiring';
 
 export interface BootOptions {
@@ -113,7 +114,15 @@ export async function boot(options: BootOptions): Promise<Runtime> {
     let app: FastifyInstance | undefined;
     if (options.api) {
       const routeDeps = { db, clock, config, randomToken: (n: number) => randomBytes(n).toString('base64url') };
-      const built = buildRoutes(routeDeps, { engine, vault, providers, blobs, ...(push ? { push: push.manager } : {}) });
+      const pubsubAuth = config.google.pubsubAuth;
+      const built = buildRoutes(routeDeps, {
+        engine,
+        vault,
+        providers,
+        blobs,
+        ...(push ? { push: push.manager } : {}),
+        ...(pubsubAuth ? { gmailPushAuth: new PubSubPushVerifier(pubsubAuth, { fetch: fetchImpl, clock }) } : {}),
+      });
       app = await buildApp({
         logger,
         metrics,

@@ -27,6 +27,12 @@ const envSchema = z.object({
   GOOGLE_CALENDAR_URL: optionalUrl,
   /** Pub/Sub topic Gmail publishes mailbox changes to (projects/<p>/topics/<t>); push needs it. */
   GOOGLE_PUBSUB_TOPIC: z.string().optional(),
+  /** The service account the Gmail push subscription signs its OIDC tokens as; required with the topic. */
+  GOOGLE_PUBSUB_SERVICE_ACCOUNT: z.string().optional(),
+  /** The audience set on that push subscription (Pub/Sub's default: the push endpoint URL). */
+  GOOGLE_PUBSUB_AUDIENCE: z.string().optional(),
+  /** Where Google publishes the keys signing those tokens (the simulator serves its own). */
+  GOOGLE_PUBSUB_JWKS_URL: optionalUrl,
   /** DNS servers for the sending-domain checks (comma list, host or host:port); default the system's. */
   TANDEM_DNS_SERVERS: z.string().optional(),
 });
@@ -46,7 +52,16 @@ export interface Config {
   calendarIntervalMs: number;
   runWorkers: boolean;
   microsoft: { clientId: string; clientSecret: string; authorityHost: string; graphUrl: string };
-  google: { clientId: string; clientSecret: string; oauthUrl: string; gmailUrl: string; calendarUrl: string; pubsubTopic: string | undefined };
+  google: {
+    clientId: string;
+    clientSecret: string;
+    oauthUrl: string;
+    gmailUrl: string;
+    calendarUrl: string;
+    pubsubTopic: string | undefined;
+    /** How Gmail's Pub/Sub pushes prove they come from Google (set whenever pubsubTopic is). */
+    pubsubAuth?: { audience: string; serviceAccountEmail: string; jwksUrl: string };
+  };
   dnsServers: string[] | undefined;
 }
 
@@ -64,13 +79,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_URL && !e.TANDEM_SECRET_KEY) {
     throw new ConfigError('TANDEM_SECRET_KEY is required when DATABASE_URL is set (every node must share the key).');
   }
+  if (e.GOOGLE_PUBSUB_TOPIC && !e.GOOGLE_PUBSUB_SERVICE_ACCOUNT) {
+    throw new ConfigError(
+      'GOOGLE_PUBSUB_SERVICE_ACCOUNT is required with GOOGLE_PUBSUB_TOPIC: the push subscription must use authentication with that service account, so Tandem can refuse pushes that do not come from it.',
+    );
+  }
+  const publicUrl = e.TANDEM_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.TANDEM_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     secretKey: e.TANDEM_SECRET_KEY,
-    publicUrl: e.TANDEM_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    publicUrl,
     logLevel: e.TANDEM_LOG_LEVEL,
     captureIntervalMs: e.TANDEM_CAPTURE_INTERVAL_MINUTES * 60_000,
     calendarIntervalMs: e.TANDEM_CALENDAR_INTERVAL_MINUTES * 60_000,
@@ -88,6 +109,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gmailUrl: e.GOOGLE_GMAIL_URL ?? 'https://gmail.googleapis.com',
       calendarUrl: e.GOOGLE_CALENDAR_URL ?? 'https://www.googleapis.com',
       pubsubTopic: e.GOOGLE_PUBSUB_TOPIC,
+      ...(e.GOOGLE_PUBSUB_SERVICE_ACCOUNT
+        ? {
+            pubsubAuth: {
+              audience: e.GOOGLE_PUBSUB_AUDIENCE ?? `${publicUrl.replace(/\/+$/, '')}/api/webhooks/google/gmail`,
+              serviceAccountEmail: e.GOOGLE_PUBSUB_SERVICE_ACCOUNT,
+              jwksUrl: e.GOOGLE_PUBSUB_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',
+            },
+          }
+        : {}),
     },
     dnsServers: e.TANDEM_DNS_SERVERS ? e.TANDEM_DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   };

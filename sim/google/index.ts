@@ -19,6 +19,7 @@ import { GmailStore } from './gmail-store';
 import { sortedLabels } from './gmail-views';
 import { OAuthEndpoints, type OAuthClient, type SignInChoice } from './oauth-routes';
 import { OAuthStore } from './oauth-store';
+import { PubSubSigner, jwksPath, type PushOidc } from './pubsub-oidc';
 import { PushOutbox, type PushDelivery } from './push';
 import { defaultUserQuotaPerMinute, QuotaMeter } from './quota';
 import { pathPattern, type ApiRoute } from './router';
@@ -27,7 +28,7 @@ import { listen } from './server';
 import { findMailbox, IdSource, newMailbox, type SimWorld, type StoredMessage } from './state';
 import { googleWebmailSource } from './webmail-source';
 
-export type { SignInChoice, OAuthClient, PushDelivery, GoogleSeedOptions };
+export type { SignInChoice, OAuthClient, PushDelivery, GoogleSeedOptions, PushOidc };
 
 export interface GoogleSimOptions extends SimOptions {
   /** Delivers Pub/Sub pushes and calendar channel notifications (default: global fetch). */
@@ -75,8 +76,15 @@ export interface GoogleSimHandle extends SimHandleBase {
   setRefreshTokenLifetime(ms: number): void;
   setQuotaLimit(unitsPerMinute: number): void;
   watches(mailbox: string): GoogleSimWatch[];
-  /** Where pushes for a Pub/Sub topic go (stands in for a push subscription). */
-  setPubSubEndpoint(topicName: string, endpoint: string, subscription?: string): void;
+  /**
+   * Where pushes for a Pub/Sub topic go (stands in for a push subscription); with `oidc` each push
+   * carries a token signed by the keys at `pubsubJwksUrl`, as an authenticated push subscription.
+   */
+  setPubSubEndpoint(topicName: string, endpoint: string, subscription?: string, oidc?: PushOidc): void;
+  /** The simulator's stand-in for https://www.googleapis.com/oauth2/v3/certs. */
+  readonly pubsubJwksUrl: string;
+  /** Signs arbitrary claims with the Pub/Sub key (tests of token checks: wrong audience, expired…). */
+  signPubSubClaims(claims: Record<string, unknown>): string;
   /** The consent page's decision without a browser: returns the redirect Location (code or error). */
   signIn(authorizeUrl: string, choice: SignInChoice): string;
   /** Waits for every notification started so far. */
@@ -103,7 +111,8 @@ export async function startGoogleSim(options: GoogleSimOptions = {}): Promise<Si
   const faults = new FaultInjector(options.seed ?? 1);
   const counters = new RequestCounters();
   const quota = new QuotaMeter(options.quotaUnitsPerMinute ?? defaultUserQuotaPerMinute);
-  const push = new PushOutbox(options.notificationFetch ?? ((input, init) => fetch(input, init)), clock);
+  const signer = new PubSubSigner(clock);
+  const push = new PushOutbox(options.notificationFetch ?? ((input, init) => fetch(input, init)), clock, signer);
   const gmail = new GmailStore(world, (mb, labels) => push.gmailChanged(mb, labels), options.historyRetentionMs ?? 7 * 24 * 3600_000);
   const calendar = new CalendarStore(world, (mb) => {
     for (const ch of mb.calendar.channels.values()) push.calendarNotify(mb, ch, 'exists');
@@ -114,6 +123,7 @@ export async function startGoogleSim(options: GoogleSimOptions = {}): Promise<Si
   let baseUrl = '';
   const routes: ApiRoute[] = [
     ...oauthEndpoints.routes(),
+    ...signer.routes(),
     ...new GmailRoutes(gmail, clock).routes(),
     ...new GmailMessageRoutes(world, gmail, clock).routes(),
     ...new CalendarRoutes(world, calendar, lister, push, clock, world.ids, () => baseUrl).routes(),
@@ -178,7 +188,9 @@ export async function startGoogleSim(options: GoogleSimOptions = {}): Promise<Si
       for (const c of mb.calendar.channels.values()) out.push({ kind: 'calendar', id: c.id, resourceId: c.resourceId, address: c.address, token: c.token, expiration: c.expiration });
       return out;
     },
-    setPubSubEndpoint: (topic, endpoint, subscription) => push.setPubSubEndpoint(topic, endpoint, subscription),
+    setPubSubEndpoint: (topic, endpoint, subscription, oidc) => push.setPubSubEndpoint(topic, endpoint, subscription, oidc),
+    pubsubJwksUrl: `${url}${jwksPath}`,
+    signPubSubClaims: (claims) => signer.sign(claims),
     signIn(authorizeUrl, choice) {
       const answer = oauthEndpoints.decide(new URL(authorizeUrl).searchParams, choice);
       const location = answer.headers?.location;

@@ -4,6 +4,7 @@
  */
 import type { FetchLike } from '../../src/providers/provider';
 import type { Clock } from '../../src/domain/clock';
+import type { PubSubSigner, PushOidc } from './pubsub-oidc';
 import type { CalendarChannel, GoogleMailbox } from './state';
 
 export interface PushDelivery {
@@ -18,6 +19,8 @@ export interface PubSubEndpoint {
   endpoint: string;
   /** Full subscription name put in the push body. */
   subscription: string;
+  /** An authenticated push subscription: each push carries a signed OIDC token. */
+  oidc?: PushOidc;
 }
 
 export class PushOutbox {
@@ -31,12 +34,13 @@ export class PushOutbox {
   constructor(
     private readonly fetchFn: FetchLike,
     private readonly clock: Clock,
+    private readonly signer: PubSubSigner,
   ) {}
 
   /** Where a Pub/Sub topic's push subscription delivers (the simulator stands in for Pub/Sub). */
-  setPubSubEndpoint(topicName: string, endpoint: string, subscription?: string): void {
+  setPubSubEndpoint(topicName: string, endpoint: string, subscription?: string, oidc?: PushOidc): void {
     const project = /^projects\/([^/]+)\//.exec(topicName)?.[1] ?? 'sim';
-    this.pubsub.set(topicName, { endpoint, subscription: subscription ?? `projects/${project}/subscriptions/tandem-push` });
+    this.pubsub.set(topicName, { endpoint, subscription: subscription ?? `projects/${project}/subscriptions/tandem-push`, ...(oidc ? { oidc } : {}) });
   }
 
   /**
@@ -75,7 +79,9 @@ export class PushOutbox {
       message: { data, messageId, message_id: messageId, publishTime, publish_time: publishTime },
       subscription: target.subscription,
     });
-    this.send({ kind: 'gmail', url: target.endpoint, mailbox: mb.address }, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (target.oidc) headers.authorization = `Bearer ${this.signer.tokenFor(target.endpoint, target.oidc)}`;
+    this.send({ kind: 'gmail', url: target.endpoint, mailbox: mb.address }, { method: 'POST', headers, body });
   }
 
   /** Calendar web_hook notification: no body, everything in X-Goog-* headers. */

@@ -2,6 +2,7 @@
 import type { ProviderAccess } from '../../sync/provider-access';
 import type { SyncEngine } from '../../sync/engine';
 import type { PushControl } from '../../sync/push/push-manager';
+import type { PubSubPushVerifier } from '../../providers/google/pubsub-push';
 import type { Vault } from '../../store/vault';
 import type { BlobStore } from '../../store/repos/blobs';
 import type { SessionLookup } from '../app';
@@ -29,6 +30,8 @@ export interface RouteServices {
   blobs?: BlobStore;
   /** Push subscriptions: re-subscribe at once on a Graph lifecycle event, release before a disconnect. */
   push?: PushControl;
+  /** Checks the OIDC token of Gmail's Pub/Sub pushes (configured with GOOGLE_PUBSUB_TOPIC). */
+  gmailPushAuth?: Pick<PubSubPushVerifier, 'verify'>;
 }
 
 export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes: RouteDef[]; sessions: SessionLookup } {
@@ -55,6 +58,7 @@ export function buildRoutes(deps: RouteDeps, services: RouteServices): { routes:
       ...deps,
       syncNow: (account, reason) => services.engine.syncNow(account, reason),
       ...(push ? { requestEnsure: (account: { id: string; companyId: string }) => push.requestEnsure(account) } : {}),
+      ...(services.gmailPushAuth ? { gmailAuth: services.gmailPushAuth } : {}),
     }),
   ];
   return { routes, sessions: sessionLookup(deps) };

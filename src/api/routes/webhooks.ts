@@ -1,17 +1,18 @@
 /**
- * Where the providers call back. No session: each notification proves itself against a stored
- * subscription (Graph clientState, Calendar channel token, a Gmail watch held for the mailbox).
- * Everything is answered 202 whether it matched or not, so the endpoints reveal nothing; the work is a
- * few lookups and an enqueue, well inside Graph's 3-second answer budget.
+ * Where the providers call back. No session: each notification proves itself (Graph clientState per
+ * item, Gmail's Pub/Sub OIDC token, the Calendar channel token). Graph items are answered 202 whether
+ * they matched or not; Google requests that fail their proof are refused with 401 / 403 (Google does
+ * not retry those). The work is a few lookups and an enqueue, well inside Graph's 3-second budget.
  */
 import { z } from 'zod';
 import { validationResponse } from '../../providers/microsoft/graph-notifications';
-import { PushReceiver, type PushReceiverDeps } from '../../sync/push/push-receiver';
+import type { FastifyReply } from 'fastify';
+import { PushReceiver, type PushReceiverDeps, type ReceiveResult } from '../../sync/push/push-receiver';
 import { webhookPaths } from '../../sync/push/push-manager';
 import type { RouteDeps } from '../deps';
 import { route, type RouteDef } from '../route';
 
-export interface WebhookRouteDeps extends RouteDeps, Pick<PushReceiverDeps, 'syncNow' | 'requestEnsure'> {}
+export interface WebhookRouteDeps extends RouteDeps, Pick<PushReceiverDeps, 'syncNow' | 'requestEnsure' | 'gmailAuth'> {}
 
 const graphQuery = z.object({ validationToken: z.string().max(2048).optional() });
 
@@ -20,7 +21,16 @@ const bodyLimit = 1024 * 1024;
 
 export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
   const receiverFor = (log: PushReceiverDeps['logger']) =>
-    new PushReceiver({ db: deps.db, clock: deps.clock, logger: log, syncNow: deps.syncNow, ...(deps.requestEnsure ? { requestEnsure: deps.requestEnsure } : {}) });
+    new PushReceiver({
+      db: deps.db,
+      clock: deps.clock,
+      logger: log,
+      syncNow: deps.syncNow,
+      ...(deps.requestEnsure ? { requestEnsure: deps.requestEnsure } : {}),
+      ...(deps.gmailAuth ? { gmailAuth: deps.gmailAuth } : {}),
+    });
+  const answer = (reply: FastifyReply, result: ReceiveResult) =>
+    result.denied ? reply.status(result.denied.status).send({ error: { code: 'push_refused', message: 'Push notification refused' } }) : reply.status(202).send();
 
   const graph = (url: string, summary: string) =>
     route({
@@ -54,9 +64,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
       status: 202,
       bodyLimit,
       async handler({ request, reply }) {
-        // Pub/Sub redelivers anything not acknowledged with 2xx; unknown mailboxes are acknowledged too.
-        await receiverFor(request.log).gmail(request.body);
-        return reply.status(202).send();
+        // Pub/Sub redelivers anything not acknowledged with 2xx; verified pushes for unknown mailboxes are acknowledged too.
+        return answer(reply, await receiverFor(request.log).gmail(request.body, request.headers.authorization));
       },
     }),
     route({
@@ -68,8 +77,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
       status: 202,
       bodyLimit,
       async handler({ request, reply }) {
-        await receiverFor(request.log).googleCalendar(request.headers);
-        return reply.status(202).send();
+        return answer(reply, await receiverFor(request.log).googleCalendar(request.headers));
       },
     }),
   ];

@@ -1,8 +1,12 @@
 /**
- * What the webhooks do with a notification: find the stored subscription it names, check the secret
- * we gave the provider (Graph clientState, Calendar channel token), and pull the account's run
- * forward. Anything that does not match is counted as ignored and otherwise treated exactly like a
- * match, so the endpoint is no oracle for subscription ids or mailbox addresses.
+ * What the webhooks do with a notification: prove it comes from the provider, find the stored
+ * subscription it names, and pull the account's run forward.
+ * - Graph: each item carries the clientState we gave; items that do not match are counted as ignored
+ *   and answered like a match (Graph retries anything else), so the endpoint is no oracle.
+ * - Gmail (Pub/Sub): the request's OIDC token must be Google's, for our audience and service account;
+ *   otherwise it is refused (401 / 403). A verified push for a mailbox without a watch is acknowledged.
+ * - Calendar: the channel token we set at watch time must match the channel's (X-Goog-Channel-Token);
+ *   otherwise refused, unknown channel and wrong token alike (403), so ids cannot be probed.
  *
  * The run itself is the stately `sync` job: a burst of notifications for one mailbox collapses into
  * one queued run (debounce for free).
@@ -12,6 +16,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock';
 import { parseCalendarChannelHeaders, parseGmailPush } from '../../providers/google';
+import type { PubSubPushVerifier, PushAuthDenial } from '../../providers/google/pubsub-push';
 import { parseGraphNotification } from '../../providers/microsoft/graph-notifications';
 import type { ProviderKind } from '../../providers/provider';
 import type { Db } from '../../store/db';
@@ -22,10 +27,12 @@ import { isActive, type AccountRef } from './push-due';
 export interface PushReceiverDeps {
   db: Db;
   clock: Clock;
-  logger: Pick<Logger, 'debug'>;
+  logger: Pick<Logger, 'debug' | 'info'>;
   syncNow(account: AccountRef, reason: string): Promise<void>;
   /** Asks for the account's subscriptions to be recreated now; without it the next push sweep does it. */
   requestEnsure?(account: AccountRef): Promise<void>;
+  /** Checks Gmail's Pub/Sub pushes; without it (no GOOGLE_PUBSUB_TOPIC, so no watch) every one is refused. */
+  gmailAuth?: Pick<PubSubPushVerifier, 'verify'>;
 }
 
 export interface ReceiveResult {
@@ -33,6 +40,8 @@ export interface ReceiveResult {
   synced: number;
   /** Items that matched nothing we hold (or carried a wrong secret). */
   ignored: number;
+  /** The request was refused: answer with this status. */
+  denied?: PushAuthDenial;
 }
 
 const graphEnvelope = z.object({ value: z.array(z.object({ subscriptionId: z.string() }).passthrough()) });
@@ -82,7 +91,9 @@ export class PushReceiver {
   }
 
   /** Gmail through a Pub/Sub push: the mailbox address names the account, which must hold a watch. */
-  async gmail(body: unknown): Promise<ReceiveResult> {
+  async gmail(body: unknown, authorization: string | undefined): Promise<ReceiveResult> {
+    const auth = this.deps.gmailAuth ? await this.deps.gmailAuth.verify(authorization) : ({ ok: false, status: 401, reason: 'Gmail push is not configured' } as const);
+    if (!auth.ok) return this.deny('gmail', auth);
     const push = parseGmailPush(body);
     if (!push) return this.ignore('not a Gmail Pub/Sub push', 1);
     const { db } = this.deps;
@@ -95,11 +106,11 @@ export class PushReceiver {
   /** A Calendar channel notification: channel id, resource id and our token must all match. */
   async googleCalendar(headers: Record<string, string | string[] | undefined>): Promise<ReceiveResult> {
     const n = parseCalendarChannelHeaders(headers);
-    if (!n) return this.ignore('calendar push without channel headers', 1);
+    if (!n?.token) return this.deny('calendar', { status: 401, reason: n ? 'no channel token' : 'no channel headers' });
     const found = await this.subscription(n.channelId, 'google');
     const data = channelData.safeParse(readJson(found?.row.data));
-    if (!found || !n.token || !sameSecret(n.token, found.row.clientState) || !data.success || data.data.resourceId !== n.resourceId) {
-      return this.ignore('calendar push for an unknown channel', 1);
+    if (!found || !sameSecret(n.token, found.row.clientState) || !data.success || data.data.resourceId !== n.resourceId) {
+      return this.deny('calendar', { status: 403, reason: 'unknown channel or wrong channel token' });
     }
     // The first message on a new channel is `sync`: nothing changed yet (Calendar push guide).
     if (n.resourceState === 'sync') return { synced: 0, ignored: 0 };
@@ -130,6 +141,12 @@ export class PushReceiver {
     for (const account of toSync.values()) await this.deps.syncNow({ id: account.id, companyId: account.companyId }, 'push');
     if (ignored > 0) this.deps.logger.debug({ ignored }, 'push notifications ignored');
     return { synced: toSync.size, ignored };
+  }
+
+  /** Logs the refusal by reason only: tokens and channel ids stay out of the logs. */
+  private deny(source: 'gmail' | 'calendar', denial: PushAuthDenial): ReceiveResult {
+    this.deps.logger.info({ source, status: denial.status, reason: denial.reason }, 'push notification refused');
+    return { synced: 0, ignored: 1, denied: { status: denial.status, reason: denial.reason } };
   }
 
   private ignore(why: string, count: number): ReceiveResult {

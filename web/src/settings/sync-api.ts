@@ -14,6 +14,14 @@ export interface SyncSettingsInput {
   calendarPrivacy: CalendarPrivacy;
   provider: Provider | null;
   exchange?: { email: string; username: string; password: string; ewsUrl?: string };
+  imap?: {
+    email: string;
+    username: string;
+    password: string;
+    imap: { host: string; port: number; secure: boolean };
+    smtp: { host: string; port: number; secure: boolean };
+    caldavUrl?: string;
+  };
 }
 
 export function useSyncSettings() {

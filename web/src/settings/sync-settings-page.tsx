@@ -1,7 +1,7 @@
 /**
  * User Settings → Sync: what to sync, calendar privacy, which provider. Save runs the provider's flow:
- * Microsoft 365 and Google redirect to their sign-in (MFA happens there); Exchange takes the form's
- * credentials; an admin-consent answer shows the link for the administrator.
+ * Microsoft 365 and Google redirect to their sign-in (MFA happens there); Exchange and other IMAP
+ * mailboxes take the form's credentials; an admin-consent answer shows the link for the administrator.
  */
 import { Button, Card, Checkbox, Fieldset, Loader, NativeSelect, Radio, Stack, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
@@ -13,6 +13,8 @@ import { providerLabels } from '../ui/format';
 import { CalendarShares } from './calendar-shares';
 import { ConnectedAccount, ExpiryBanner } from './connected-account';
 import { ExchangeFields, emptyExchange, type ExchangeInput } from './exchange-fields';
+import { ImapFields } from './imap-fields';
+import { checkImap, emptyImap, isUntouched, toImapBody, type ImapInput } from './imap-form';
 import { AdminConsentNotice, NextStepNotice } from './next-step-notice';
 import { RelaySending } from './relay-sending';
 import { useSaveSyncSettings, useSyncSettings, type SyncSettingsInput } from './sync-api';
@@ -26,11 +28,14 @@ export interface SyncSettingsPageProps {
 const RELAY = 'smtp';
 type ProviderChoice = Provider | typeof RELAY | null;
 
-function providerOptions(current: Provider | null) {
-  // IMAP/SMTP + CalDAV accounts are connected through the API; the menu shows one only when it is the user's.
-  const kinds = providerSchema.options.filter((k) => k !== 'imap' || current === 'imap');
-  return [{ value: '', label: 'None' }, ...kinds.map((value) => ({ value, label: providerLabels[value] })), { value: RELAY, label: 'Other via SMTP' }];
-}
+/** The menu names the IMAP choice by what the user has ("another mailbox"), not by the protocol alone. */
+const menuLabels: Record<Provider, string> = { ...providerLabels, imap: 'Other mailbox (IMAP)' };
+
+const providerOptions = [
+  { value: '', label: 'None' },
+  ...providerSchema.options.map((value) => ({ value, label: menuLabels[value] })),
+  { value: RELAY, label: 'Other via SMTP' },
+];
 
 export function SyncSettingsPage({ redirect = (url) => window.location.assign(url) }: SyncSettingsPageProps) {
   const settings = useSyncSettings();
@@ -68,13 +73,21 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
   });
   const viaRelay = form.provider === RELAY;
   const [exchange, setExchange] = useState<ExchangeInput>(emptyExchange);
+  const [imap, setImap] = useState<ImapInput>(emptyImap);
+  /** Field problems found before sending (nothing is sent while there are any). */
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [step, setStep] = useState<NextStep | null>(null);
   const error = errorFor(save.error);
   const thrownConsentUrl = save.error instanceof ApiRequestError ? save.error.details['adminConsentUrl'] : undefined;
 
   function onNextStep(next: NextStep) {
-    if (next.type === 'redirect') redirect(next.url);
-    else setStep(next);
+    if (next.type === 'redirect') {
+      redirect(next.url);
+      return;
+    }
+    setStep(next);
+    // Connected: the password is stored sealed on the server; it need not linger in the page.
+    if (next.type === 'done') setImap(emptyImap);
   }
 
   function submit(e: FormEvent) {
@@ -85,6 +98,12 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
       form.provider === RELAY
         ? { syncEmail: false, syncCalendar: false, syncCaptureFolder: false, calendarPrivacy: form.calendarPrivacy, provider: null }
         : { ...form, provider: form.provider };
+    if (form.provider === 'imap' && !(initial.provider === 'imap' && isUntouched(imap))) {
+      const problems = checkImap(imap, { syncCalendar: form.syncCalendar });
+      setLocalErrors(problems);
+      if (Object.keys(problems).length > 0) return;
+      input.imap = toImapBody(imap);
+    }
     if (form.provider === 'exchange') {
       input.exchange = { email: exchange.email.trim(), username: exchange.username.trim(), password: exchange.password };
       if (exchange.ewsUrl.trim()) input.exchange.ewsUrl = exchange.ewsUrl.trim();
@@ -136,7 +155,7 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
           <NativeSelect
             label="Provider"
             value={form.provider ?? ''}
-            data={providerOptions(initial.provider)}
+            data={providerOptions}
             onChange={(e) => {
               const value = e.currentTarget.value;
               const parsed = providerSchema.safeParse(value);
@@ -145,6 +164,15 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
             error={error?.field('provider')}
           />
           {form.provider === 'exchange' && <ExchangeFields value={exchange} onChange={setExchange} error={error} />}
+          {form.provider === 'imap' && (
+            <ImapFields
+              value={imap}
+              onChange={setImap}
+              fieldError={(name) => localErrors[name] ?? error?.field(name)}
+              refusal={step?.type === 'error' ? step.code : null}
+              connected={initial.provider === 'imap' && initial.account !== null}
+            />
+          )}
           {viaRelay && <RelaySending />}
           <Button type="submit" loading={save.isPending} w="fit-content">
             Save

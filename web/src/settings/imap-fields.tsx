@@ -1,0 +1,137 @@
+/**
+ * "Other mailbox (IMAP)": any host with IMAP + SMTP (and CalDAV for the calendar). Picking a host, or
+ * typing an address at one, fills the servers from the server's presets; every field stays editable.
+ * Save proves the login on the real server before anything is stored (the API does); a refusal
+ * keeps what was typed and points at the field to check.
+ */
+import { Anchor, Fieldset, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { applyPreset, withEmail, withSecurity, type ImapInput, type Security } from './imap-form';
+import { useImapPresets, type ImapPreset } from './imap-presets';
+
+export interface ImapFieldsProps {
+  value: ImapInput;
+  onChange: (v: ImapInput) => void;
+  /** The message for a field, keyed like the API's paths (`imap.imap.port`). */
+  fieldError: (name: string) => string | undefined;
+  /** The code of the last connect refusal, to point at the fields it concerns. */
+  refusal: string | null;
+  /** An IMAP mailbox is connected already: empty fields keep its settings. */
+  connected: boolean;
+}
+
+const securityOptions: { value: Security; label: string }[] = [
+  { value: 'tls', label: 'SSL/TLS' },
+  { value: 'starttls', label: 'STARTTLS' },
+];
+
+function ServerFields({ which, value, onChange, fieldError, hostHint }: { which: 'imap' | 'smtp'; value: ImapInput; onChange: (v: ImapInput) => void; fieldError: (name: string) => string | undefined; hostHint?: string | undefined }) {
+  const label = which.toUpperCase();
+  const server = value[which];
+  const set = (key: 'host' | 'port') => (e: { currentTarget: { value: string } }) => onChange({ ...value, [which]: { ...server, [key]: e.currentTarget.value } });
+  const hostError = fieldError(`imap.${which}.host`) ?? hostHint;
+  const portError = fieldError(`imap.${which}.port`);
+  return (
+    <Group align="flex-start" grow wrap="wrap">
+      <TextInput label={`${label} server`} required value={server.host} onChange={set('host')} error={hostError} style={{ flexGrow: 3 }} autoComplete="off" spellCheck={false} />
+      <TextInput label={`${label} port`} required inputMode="numeric" value={server.port} onChange={set('port')} error={portError} maw={110} />
+      <NativeSelect
+        label={`${label} encryption`}
+        value={server.security}
+        data={securityOptions}
+        onChange={(e) => onChange(withSecurity(value, which, e.currentTarget.value === 'starttls' ? 'starttls' : 'tls'))}
+        maw={150}
+      />
+    </Group>
+  );
+}
+
+function appPasswordHelp(preset: ImapPreset | undefined): ReactNode {
+  if (!preset) {
+    return 'With two-step verification on, most hosts refuse your usual password here: create an app password for Tandem in your account’s security settings and use that.';
+  }
+  return (
+    <>
+      {preset.appPasswordNote}{' '}
+      <Anchor href={preset.appPasswordUrl} target="_blank" rel="noreferrer" size="xs">
+        Create an app password at {preset.name}
+      </Anchor>
+    </>
+  );
+}
+
+export function ImapFields({ value, onChange, fieldError, refusal, connected }: ImapFieldsProps) {
+  const presets = useImapPresets();
+  const list = presets.data ?? [];
+  const preset = list.find((p) => p.id === value.presetId);
+  const set = (key: 'password' | 'caldavUrl') => (e: { currentTarget: { value: string } }) => onChange({ ...value, [key]: e.currentTarget.value });
+  const passwordError = fieldError('imap.password') ?? (refusal === 'invalid_credentials' ? 'Not accepted by the mail server: check the username and the (app) password.' : undefined);
+  // An unreachable server is most often a mistyped name, a wrong port or the other encryption.
+  const unreachable = refusal === 'provider_unavailable' ? 'Tandem could not reach this server: check its name, port and encryption.' : undefined;
+
+  return (
+    <Fieldset legend="Other mailbox (IMAP/SMTP + CalDAV)">
+      <Stack gap="sm">
+        {connected && (
+          <Text size="sm" c="dimmed">
+            Your mailbox stays connected with its saved servers and password; fill these in only to change them.
+          </Text>
+        )}
+        <TextInput
+          label="Email Address"
+          type="email"
+          required
+          autoComplete="email"
+          value={value.email}
+          onChange={(e) => onChange(withEmail(value, e.currentTarget.value, list))}
+          error={fieldError('imap.email')}
+        />
+        <NativeSelect
+          label="Mail host"
+          description={presets.isError ? 'The list of common hosts could not be loaded; enter the servers below.' : 'Fills in the servers below; you can still change them.'}
+          value={value.presetId}
+          data={[...list.map((p) => ({ value: p.id, label: p.name })), { value: '', label: 'Another host (enter the servers)' }]}
+          onChange={(e) => {
+            const id = e.currentTarget.value;
+            onChange({ ...applyPreset(value, list.find((p) => p.id === id)), presetPicked: true });
+          }}
+        />
+        <TextInput
+          label="Username"
+          description="Usually your full email address."
+          required
+          autoComplete="username"
+          value={value.username}
+          onChange={(e) => onChange({ ...value, username: e.currentTarget.value, usernameEdited: true })}
+          error={fieldError('imap.username')}
+        />
+        <PasswordInput
+          label="Password"
+          description={appPasswordHelp(preset)}
+          required
+          autoComplete="current-password"
+          value={value.password}
+          onChange={set('password')}
+          error={passwordError}
+          // Mantine's PasswordInput marks errors with data-invalid only; screen readers need aria-invalid.
+          aria-invalid={passwordError ? true : undefined}
+        />
+        <Fieldset legend="Incoming mail (IMAP)" variant="unstyled">
+          <ServerFields which="imap" value={value} onChange={onChange} fieldError={fieldError} hostHint={unreachable} />
+        </Fieldset>
+        <Fieldset legend="Outgoing mail (SMTP)" variant="unstyled">
+          <ServerFields which="smtp" value={value} onChange={onChange} fieldError={fieldError} />
+        </Fieldset>
+        <TextInput
+          label="CalDAV URL (optional)"
+          description="For Sync Calendar. The server's address is enough: Tandem finds your calendar through /.well-known/caldav and your account's calendar home. Leave empty to sync mail only."
+          type="url"
+          value={value.caldavUrl}
+          onChange={set('caldavUrl')}
+          error={fieldError('imap.caldavUrl')}
+          spellCheck={false}
+        />
+      </Stack>
+    </Fieldset>
+  );
+}

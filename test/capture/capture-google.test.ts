@@ -49,7 +49,8 @@ async function googleRig(): Promise<MailRig> {
           const [gets, batchModifies, modifies, batches] = ops.map((op, i) => count(op) - (before[i] ?? 0));
           expect(gets).toBe(captured); // one raw get per message, no second fetch
           expect(modifies).toBe(0);
-          expect(batchModifies).toBe(Math.ceil(captured / 100)); // one per pipeline batch
+          expect(batchModifies).toBeGreaterThan(0);
+          expect(batchModifies).toBeLessThanOrEqual(Math.ceil(captured / 100)); // at most one per pipeline batch
           expect(batches).toBeLessThanOrEqual(Math.ceil(captured / 50)); // raw gets go in batches
           expect((handle.counters.quotaUnits(testMailbox) - units) / gmailCaptureMinimumUnits(captured)).toBeLessThanOrEqual(1.1);
         },

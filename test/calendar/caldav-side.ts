@@ -11,10 +11,11 @@ import type { AccountSetup } from './calendar-harness';
 
 export interface SideEvent {
   subject: string;
-  /** Local date-time in timeZone. */
+  /** Local date-time in timeZone; with allDay, a date (end exclusive). */
   start: string;
   end: string;
   timeZone: string;
+  allDay?: boolean;
 }
 
 export interface CalendarSide {
@@ -53,7 +54,10 @@ const addHours = (local: string, h: number) => new Date(Date.parse(`${local}Z`) 
 const addDays = (local: string, d: number) => addHours(local, 24 * d);
 
 function vevent(uid: string, e: SideEvent, extra: string[] = []): string[] {
-  return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261101T000000Z', `DTSTART;TZID=${e.timeZone}:${compact(e.start)}`, `DTEND;TZID=${e.timeZone}:${compact(e.end)}`, `SUMMARY:${e.subject}`, ...extra, 'END:VEVENT'];
+  const times = e.allDay
+    ? [`DTSTART;VALUE=DATE:${compact(e.start)}`, `DTEND;VALUE=DATE:${compact(e.end)}`]
+    : [`DTSTART;TZID=${e.timeZone}:${compact(e.start)}`, `DTEND;TZID=${e.timeZone}:${compact(e.end)}`];
+  return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261101T000000Z', ...times, `SUMMARY:${e.subject}`, ...extra, 'END:VEVENT'];
 }
 
 export function caldavSide(radicale: RadicaleServer, user: { user: string; password: string }, calendarUrl: string, clock: FakeClock): CalendarSide {

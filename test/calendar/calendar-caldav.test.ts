@@ -6,7 +6,7 @@ import { caldavSide } from './caldav-side';
 import { calendarWorld, startOfTest } from './calendar-harness';
 import { calendarScenarios } from './calendar-scenarios';
 
-const users = Array.from({ length: 16 }, (_, i) => ({ user: `cal${i + 1}`, password: `pw-${i + 1}` }));
+const users = Array.from({ length: 24 }, (_, i) => ({ user: `cal${i + 1}`, password: `pw-${i + 1}` }));
 let radicale: RadicaleServer;
 let nextUser = 0;
 

@@ -5,7 +5,7 @@ import { calendarWorld } from './calendar-harness';
 import { calendarScenarios } from './calendar-scenarios';
 import { exchangeSide } from './exchange-side';
 
-const users = Array.from({ length: 16 }, (_, i) => ({ address: `cal${i + 1}@contoso.com`, username: `CONTOSO\\cal${i + 1}`, password: `pw-cal-${i + 1}` }));
+const users = Array.from({ length: 24 }, (_, i) => ({ address: `cal${i + 1}@contoso.com`, username: `CONTOSO\\cal${i + 1}`, password: `pw-cal-${i + 1}` }));
 let env: ExchangeTestEnv;
 let next = 0;
 

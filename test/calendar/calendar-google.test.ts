@@ -5,7 +5,7 @@ import { calendarWorld } from './calendar-harness';
 import { calendarScenarios } from './calendar-scenarios';
 import { googleSide } from './google-side';
 
-const mailboxes = Array.from({ length: 16 }, (_, i) => ({ address: `cal${i + 1}@greenleaf.example`, password: `pw-cal-${i + 1}` }));
+const mailboxes = Array.from({ length: 24 }, (_, i) => ({ address: `cal${i + 1}@greenleaf.example`, password: `pw-cal-${i + 1}` }));
 let env: GoogleTestEnv;
 let next = 0;
 

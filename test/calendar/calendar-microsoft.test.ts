@@ -5,7 +5,7 @@ import { calendarWorld } from './calendar-harness';
 import { calendarScenarios } from './calendar-scenarios';
 import { microsoftSide } from './microsoft-side';
 
-const mailboxes = Array.from({ length: 16 }, (_, i) => ({ address: `cal${i + 1}@contoso.example`, type: 'user' as const }));
+const mailboxes = Array.from({ length: 24 }, (_, i) => ({ address: `cal${i + 1}@contoso.example`, type: 'user' as const }));
 let env: MicrosoftTestEnv;
 let next = 0;
 

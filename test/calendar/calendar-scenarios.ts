@@ -65,6 +65,27 @@ describe.each(testDrivers())(`calendar sync over ${label} (%s)`, (driver) => {
     expect((await world.db.repos.appointments.history(world.scope, appt.id)).map((h) => h.what)).toEqual(['deleted_at_provider']);
   });
 
+  it('all-day events stay on their dates across the DST change, both ways, without duplicates', async () => {
+    const { world, side } = await fresh(t);
+    // 25 Oct 2026 is the day Berlin leaves summer time (a 25-hour day).
+    await side.createEvent({ subject: 'Trade fair', start: '2026-10-25', end: '2026-10-26', timeZone: 'Europe/Berlin', allDay: true });
+    const ours = await world.crmCreate({ subject: 'Crew day off', allDay: true, startLocal: '2026-10-25', endLocal: '2026-10-27' });
+    expect(await world.drain()).toEqual(['delivered']);
+    await settle(world);
+    const rows = await world.rows();
+    const dates = (r: (typeof rows)[number]) => [r.subject, r.origin, r.allDay, r.startLocal.slice(0, 10), r.endLocal.slice(0, 10), r.startAt.toISOString(), r.endAt.toISOString()];
+    expect(rows.map(dates).sort()).toEqual([
+      ['Crew day off', 'crm', true, '2026-10-25', '2026-10-27', '2026-10-25T00:00:00.000Z', '2026-10-27T00:00:00.000Z'],
+      ['Trade fair', 'provider', true, '2026-10-25', '2026-10-26', '2026-10-25T00:00:00.000Z', '2026-10-26T00:00:00.000Z'],
+    ]);
+    expect(rows.find((r) => r.id === ours.id)?.providerId).toBeTruthy();
+    const atProvider = await side.list(window);
+    expect(atProvider.map((e) => [e.subject, e.allDay, e.start.local.slice(0, 10), e.end.local.slice(0, 10)]).sort()).toEqual([
+      ['Crew day off', true, '2026-10-25', '2026-10-27'],
+      ['Trade fair', true, '2026-10-25', '2026-10-26'],
+    ]);
+  });
+
   it('a weekly series with one moved and one cancelled occurrence displays correctly across the DST change', async () => {
     const { world, side } = await fresh(t);
     // Tuesdays 09:00 Berlin from 20 Oct (CEST, UTC+2); DST ends 25 Oct, later instances are CET (UTC+1).

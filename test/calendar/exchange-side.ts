@@ -33,7 +33,9 @@ export function exchangeSide(env: ExchangeTestEnv, user: { address: string; user
   return {
     setup,
     async createEvent(e) {
-      return handle.createProviderEvent(mailbox, { subject: e.subject, start: at(e.start, e.timeZone), end: at(e.end, e.timeZone), timeZone: ianaToWindows(e.timeZone) });
+      // An all-day item runs from midnight to midnight in its zone (Outlook's convention).
+      const local = (v: string) => (e.allDay ? `${v}T00:00:00` : v);
+      return handle.createProviderEvent(mailbox, { subject: e.subject, isAllDay: e.allDay === true, start: at(local(e.start), e.timeZone), end: at(local(e.end), e.timeZone), timeZone: ianaToWindows(e.timeZone) });
     },
     async updateEvent(id, changes) {
       handle.updateProviderEvent(mailbox, id, { subject: changes.subject });

@@ -29,7 +29,8 @@ export function googleSide(env: GoogleTestEnv, credentials: OAuthCredentials, ma
     setup,
     oauth: env.oauth,
     async createEvent(e) {
-      return handle.createProviderEvent(mailbox, { summary: e.subject, start: time(e.start, e.timeZone), end: time(e.end, e.timeZone) }).id ?? '';
+      const at = (local: string) => (e.allDay ? { date: local } : time(local, e.timeZone));
+      return handle.createProviderEvent(mailbox, { summary: e.subject, start: at(e.start), end: at(e.end) }).id ?? '';
     },
     async updateEvent(id, changes) {
       handle.updateProviderEvent(mailbox, id, { summary: changes.subject });

@@ -26,7 +26,8 @@ export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentia
     setup,
     oauth: env.oauth,
     async createEvent(e) {
-      const made = await handle.createProviderEvent(mailbox, { subject: e.subject, start: { dateTime: e.start, timeZone: e.timeZone }, end: { dateTime: e.end, timeZone: e.timeZone } });
+      const at = (local: string) => ({ dateTime: e.allDay ? `${local}T00:00:00` : local, timeZone: e.timeZone });
+      const made = await handle.createProviderEvent(mailbox, { subject: e.subject, isAllDay: e.allDay === true, start: at(e.start), end: at(e.end) });
       return made.id ?? '';
     },
     async updateEvent(id, changes) {

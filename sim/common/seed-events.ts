@@ -4,6 +4,7 @@
  * v3 RRULE lines, EWS WeeklyRecurrence. Every recurring series carries one moved and one cancelled
  * occurrence, because that is where sync code usually breaks.
  */
+import { zoneOffsetMs as offsetAt } from '../../src/domain/zoned-time';
 import { pick, seededRandom } from './random';
 import { coworkers, customers, eventTitles, locations } from './seed-content';
 import type { SeedAddress } from './seed-mime';
@@ -63,22 +64,7 @@ function zonedDate(instant: Date, timeZone: string): { y: number; m: number; d: 
   return { y: get('year'), m: get('month'), d: get('day') };
 }
 
-/** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
-function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-}
+const zoneOffsetMs = (instant: Date, timeZone: string): number => offsetAt(timeZone, instant.getTime());
 
 /**
  * The instant of a local wall-clock time ('YYYY-MM-DDTHH:mm[:ss]' or 'YYYY-MM-DD') in an IANA zone.

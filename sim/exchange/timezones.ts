@@ -1,59 +1,14 @@
 /**
- * Windows time zone ids as EWS speaks them (StartTimeZone / TimeZoneContext Id), mapped to IANA
- * zones so recurring series expand on local wall-clock time across DST changes, as Exchange does.
- * The table covers the zones tests and the demo use (CLDR windowsZones "001" territory mapping).
+ * Time as EWS speaks it: Windows zone ids (StartTimeZone / TimeZoneContext Id, table in
+ * sim/common/zones) and xs:dateTime values, local ones read in the item's zone so recurring series
+ * expand on local wall-clock time across DST changes, as Exchange does.
  */
-const windowsToIana: Record<string, { iana: string; name: string }> = {
-  UTC: { iana: 'UTC', name: '(UTC) Coordinated Universal Time' },
-  'Greenwich Standard Time': { iana: 'Atlantic/Reykjavik', name: '(UTC+00:00) Monrovia, Reykjavik' },
-  'GMT Standard Time': { iana: 'Europe/London', name: '(UTC+00:00) Dublin, Edinburgh, Lisbon, London' },
-  'W. Europe Standard Time': { iana: 'Europe/Berlin', name: '(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna' },
-  'Romance Standard Time': { iana: 'Europe/Paris', name: '(UTC+01:00) Brussels, Copenhagen, Madrid, Paris' },
-  'Central Europe Standard Time': { iana: 'Europe/Budapest', name: '(UTC+01:00) Belgrade, Bratislava, Budapest, Ljubljana, Prague' },
-  'Central European Standard Time': { iana: 'Europe/Warsaw', name: '(UTC+01:00) Sarajevo, Skopje, Warsaw, Zagreb' },
-  'FLE Standard Time': { iana: 'Europe/Kiev', name: '(UTC+02:00) Helsinki, Kyiv, Riga, Sofia, Tallinn, Vilnius' },
-  'GTB Standard Time': { iana: 'Europe/Bucharest', name: '(UTC+02:00) Athens, Bucharest' },
-  'Eastern Standard Time': { iana: 'America/New_York', name: '(UTC-05:00) Eastern Time (US & Canada)' },
-  'Central Standard Time': { iana: 'America/Chicago', name: '(UTC-06:00) Central Time (US & Canada)' },
-  'Mountain Standard Time': { iana: 'America/Denver', name: '(UTC-07:00) Mountain Time (US & Canada)' },
-  'Pacific Standard Time': { iana: 'America/Los_Angeles', name: '(UTC-08:00) Pacific Time (US & Canada)' },
-  'AUS Eastern Standard Time': { iana: 'Australia/Sydney', name: '(UTC+10:00) Canberra, Melbourne, Sydney' },
-  'Tokyo Standard Time': { iana: 'Asia/Tokyo', name: '(UTC+09:00) Osaka, Sapporo, Tokyo' },
-  'China Standard Time': { iana: 'Asia/Shanghai', name: '(UTC+08:00) Beijing, Chongqing, Hong Kong, Urumqi' },
-  'India Standard Time': { iana: 'Asia/Kolkata', name: '(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi' },
-  'Singapore Standard Time': { iana: 'Asia/Singapore', name: '(UTC+08:00) Kuala Lumpur, Singapore' },
-};
+import { ianaToWindows, isKnownWindowsZone, wallClockMs, wallToInstant, windowsToIana, windowsZoneName } from '../common/zones';
 
-export function isKnownWindowsZone(id: string): boolean {
-  return id in windowsToIana;
-}
-
-export function windowsZoneName(id: string): string {
-  return windowsToIana[id]?.name ?? id;
-}
+export { isKnownWindowsZone, windowsZoneName };
 
 export function ianaFor(windowsId: string): string {
-  return windowsToIana[windowsId]?.iana ?? 'UTC';
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
+  return windowsToIana(windowsId) ?? 'UTC';
 }
 
 /** Wall-clock fields of an instant in a zone. */
@@ -67,28 +22,13 @@ export interface LocalParts {
 }
 
 export function toLocal(utcMs: number, zone: string): LocalParts {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return {
-    year: parts.year ?? 1970,
-    month: parts.month ?? 1,
-    day: parts.day ?? 1,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
+  const wall = new Date(wallClockMs(utcMs, zone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
 }
 
-function offsetAt(utcMs: number, zone: string): number {
-  const l = toLocal(utcMs, zone);
-  return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** The instant a wall-clock time in a zone denotes (the later offset wins in a DST gap). */
+/** The instant a wall-clock time in a zone denotes (a time in a DST gap moves forward by the gap). */
 export function fromLocal(l: LocalParts, zone: string): number {
-  const guess = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-  const first = guess - offsetAt(guess, zone);
-  return guess - offsetAt(first, zone);
+  return wallToInstant(Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second), zone);
 }
 
 /**
@@ -115,8 +55,7 @@ export function formatUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The Windows id Exchange would store for an IANA zone (first match in the table), or UTC. */
+/** The Windows id Exchange would store for an IANA zone, or UTC. */
 export function windowsIdFor(iana: string): string {
-  for (const [id, z] of Object.entries(windowsToIana)) if (z.iana === iana) return id;
-  return 'UTC';
+  return ianaToWindows(iana) ?? 'UTC';
 }

@@ -7,6 +7,7 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { z } from 'zod';
 import { expandSeries, RecurrenceError } from '../../src/domain/recurrence';
 import { localToUtc, utcToLocal, zoneOffsetMs } from '../../src/domain/zoned-time';
+import { isIanaZone } from '../common/zones';
 import { badRequest } from './http-kit';
 
 const nullishString = z.string().nullish();
@@ -39,14 +40,8 @@ export function parseEventBody(value: unknown): calendar_v3.Schema$Event {
   return parsed.data as calendar_v3.Schema$Event;
 }
 
-export function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Calendar takes IANA zone names only. */
+export const isValidZone = isIanaZone;
 
 export interface ResolvedTime {
   allDay: boolean;

@@ -6,8 +6,11 @@
  * Regarding → create an appointment and find it at the simulator → see Ben's Private calendar as
  * blocks. Then Ben connects the simulated Google account through its OAuth page and Cara an
  * Exchange account through the form, each in their own browser; mail they drop into Tandem (a Gmail
- * label, an EWS folder) on the simulator's webmail lands on Activities. Each main page is saved as a
- * screenshot in artifacts/e2e.
+ * label, an EWS folder) on the simulator's webmail lands on Activities. Before that, Cara connects an
+ * "Other mailbox (IMAP)" on a real Dovecot the journey starts itself (the demo reaches it on loopback
+ * like any mail host): a wrong password is refused with the form kept, the right one connects, and
+ * mail appended to its Tandem folder lands on Activities. Each main page is saved as a screenshot in
+ * artifacts/e2e.
  *
  * The browser runs in the demo users' time zone, so "today" in the calendar is the day the demo
  * seeded Ben's appointments around.
@@ -15,7 +18,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTimeZone } from '../../src/store/seed-demo';
+import { startDovecot, type DovecotServer } from '../support/servers/dovecot';
 import { launchBrowser, screenshot, watchPage } from './support/browser';
+import { dropIntoImapTandemFolder, folderNames } from './support/dovecot-mailbox';
 import { dropIntoTandemFolder, expectConnected, expectOnActivities, nav as navOn, signInToTandem, type Captured } from './support/journey-steps';
 import { eventually, signInAtGoogle, signInAtMicrosoft, simulatorUrls, webmailEvents, type DemoSimulators } from './support/simulators';
 import { buildWebUi, demoSignIn, startTandem, type RunningTandem } from './support/tandem-server';
@@ -29,6 +34,8 @@ let page: Page;
 let watched: { errors: string[] };
 /** Cara (Exchange) and Ben (Google), each signed in in a browser context of their own. */
 let cara: { page: Page; watched: { errors: string[] } };
+/** Cara's "Other mailbox (IMAP)": the journey's own Dovecot, started when her IMAP step runs. */
+let dovecot: DovecotServer | undefined;
 
 beforeAll(async () => {
   await buildWebUi();
@@ -43,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await tandem?.stop();
+  await dovecot?.stop();
 });
 
 const nav = (name: string) => navOn(page, name);
@@ -251,6 +259,62 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     expect(await panel.textContent()).toContain('cara@greenleaf.example');
     await screenshot(cara.page, 'settings-other-via-smtp');
     expect([...watched.errors, ...cara.watched.errors]).toEqual([]);
+  });
+
+  it('connects Cara’s own IMAP mailbox (a real Dovecot) through the form: a wrong password is refused, the right one connects and captures', async () => {
+    const login = { user: 'cara', password: 'cara-Imap-2026' };
+    dovecot = await startDovecot({ users: [login] });
+    const p = cara.page;
+    await navOn(p, 'Settings').click();
+    await p.reload();
+    for (const label of ['Sync Email', 'Sync Tandem Folder']) await p.getByRole('checkbox', { name: label }).check();
+    await p.getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Other mailbox (IMAP)' });
+    const host = p.getByRole('combobox', { name: 'Mail host' });
+    // The presets are the server's data: typing an iCloud address picks iCloud and fills its servers.
+    await p.getByRole('textbox', { name: 'Email Address' }).fill('cara@icloud.com');
+    await eventually(async () => (await p.getByRole('textbox', { name: 'SMTP server' }).inputValue()) === 'smtp.mail.me.com', 'the iCloud preset filled in', { timeoutMs: 15_000 });
+    expect(await host.inputValue()).toBe('icloud');
+    expect(await host.locator('option').allTextContents()).toEqual(['Fastmail', 'iCloud Mail', 'Zoho Mail', 'Yahoo Mail', 'Another host (enter the servers)']);
+
+    await p.getByRole('textbox', { name: 'Email Address' }).fill('cara@greenleaf.example');
+    await host.selectOption({ label: 'Another host (enter the servers)' });
+    await p.getByRole('textbox', { name: 'Username' }).fill(login.user);
+    await p.locator('input[type="password"]').fill('cara-Wrong-Password');
+    await p.getByRole('textbox', { name: 'IMAP server' }).fill(dovecot.host);
+    await p.getByRole('combobox', { name: 'IMAP encryption' }).selectOption({ label: 'STARTTLS' });
+    await p.getByRole('textbox', { name: 'IMAP port' }).fill(String(dovecot.port));
+    // Connecting proves the IMAP login; SMTP is used when sending (the journey sends nothing from it).
+    await p.getByRole('textbox', { name: 'SMTP server' }).fill('127.0.0.1');
+    await p.getByRole('combobox', { name: 'SMTP encryption' }).selectOption({ label: 'STARTTLS' });
+    await p.getByRole('textbox', { name: 'CalDAV URL (optional)' }).fill('');
+    await screenshot(p, 'settings-imap-form');
+
+    await p.getByRole('button', { name: 'Save' }).click();
+    const refused = p.getByRole('alert').filter({ hasText: 'Could not connect the mailbox' });
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toContain('did not accept the username or password');
+    // Nothing was stored, and everything typed is still there to correct.
+    expect(await p.getByRole('region', { name: 'Connected mailbox' }).count()).toBe(0);
+    expect(await p.getByRole('textbox', { name: 'IMAP port' }).inputValue()).toBe(String(dovecot.port));
+    expect(await p.locator('input[type="password"]').inputValue()).toBe('cara-Wrong-Password');
+    await screenshot(p, 'settings-imap-wrong-password');
+
+    await p.locator('input[type="password"]').fill(login.password);
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByRole('status').filter({ hasText: 'Your sync settings are saved.' }).waitFor({ timeout: 45_000 });
+    await expectConnected(p, tandem.url, 'cara@greenleaf.example (Other (IMAP/SMTP))');
+    expect(await folderNames(dovecot, login)).toEqual(expect.arrayContaining(['Tandem', 'Processed']));
+    await screenshot(p, 'settings-imap-connected');
+
+    const caught = await dropIntoImapTandemFolder(dovecot, login, 'cara@greenleaf.example');
+    await expectOnActivities(p, caught);
+    await screenshot(p, 'contact-activities-imap');
+
+    // Leave Cara without a mailbox, as the Exchange journey expects.
+    await navOn(p, 'Settings').click();
+    await p.getByRole('region', { name: 'Connected mailbox' }).getByRole('button', { name: 'Disconnect' }).click();
+    await p.getByRole('region', { name: 'Connected mailbox' }).waitFor({ state: 'detached' });
+    expect(cara.watched.errors).toEqual([]);
   });
 
   it('screenshots the other main pages', async () => {

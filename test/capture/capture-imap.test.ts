@@ -2,21 +2,22 @@
  * Capture end to end on a real Dovecot through the engine's AccountSync: the shared scenarios
  * (captureScenarios: drop → contacts → Processed, unmatched then filed, crash between store and move,
  * a send timing out after acceptance lands in Sent once) plus what only IMAP has: the same
- * Message-ID from two mailboxes of one company, a changed UIDVALIDITY, and the server going down in
- * the middle of a run. Both store drivers.
+ * Message-ID from two mailboxes of one company, a changed UIDVALIDITY, the server going down in the
+ * middle of a run, and a password changed at the provider. Both store drivers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/domain/clock';
 import { imapProviderFactory } from '../../src/providers/imap/imap-provider';
 import type { MailAbility, ProviderFactory } from '../../src/providers/provider';
 import { captureFeature } from '../../src/sync/capture/capture-feature';
+import { sealCredentials } from '../../src/sync/credentials';
 import { createTestCompany, createTestDb, testDrivers, type TestDb } from '../support/test-db';
 import { connectImapAccount, mailClient, rawMessage, sinkCopies, startMailServers, testEngine, testVault, type MailServers } from './capture-harness';
 import { captureScenarios, type MailRig } from './capture-scenarios';
 
 let servers: MailServers;
 beforeAll(async () => {
-  servers = await startMailServers(18);
+  servers = await startMailServers(20);
 });
 afterAll(async () => {
   await servers?.stop();
@@ -59,7 +60,7 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
       const account = await connectImapAccount(t.db, vault, scope, userId, servers, user, engine.clock.now());
       return { user, account, client: await mailClient(servers, user) };
     };
-    return { ...t, scope, userId, engine, connect };
+    return { ...t, scope, userId, vault, engine, connect };
   }
 
   it('the same Message-ID captured from two mailboxes of one company is one activity', async () => {
@@ -160,6 +161,39 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
       expect((await after.ids('Processed')).sort()).toEqual([...ids].sort());
       expect(await w.db.repos.capturedMessages.listUnprocessed(w.scope, account.id)).toEqual([]);
       await after.logout();
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  // Last in its block: a failed login from this IP makes Dovecot delay the next one a little.
+  it('a password changed at the provider: needs reconnect, mail waits in Tandem; reconnected, capture resumes', async () => {
+    const w = await world();
+    try {
+      const { user, account, client } = await w.connect();
+      const c = await w.db.repos.contacts.create(w.scope, { name: 'P', emails: ['p@client.example'] });
+      await client.drop('Tandem', rawMessage({ id: 'before@client.example', from: 'p@client.example', to: user.address }));
+      expect(await w.engine.sync(account)).toMatchObject({ outcome: 'succeeded', items: 1 });
+
+      const changed = `${user.password}-changed-at-the-provider`;
+      servers.dovecot.setPassword(user.user, changed);
+      await client.drop('Tandem', rawMessage({ id: 'after@client.example', from: 'p@client.example', to: user.address }));
+      expect(await w.engine.sync(account)).toMatchObject({ outcome: 'failed', kind: 'auth_revoked' });
+      expect(await w.db.repos.accounts.get(w.scope, account.id)).toMatchObject({ status: 'needs_reconnect' });
+      // Sync stops without touching the mail: nothing is lost while the account waits for the user.
+      expect(await w.engine.sync(account)).toMatchObject({ outcome: 'skipped' });
+      expect(await client.ids('Tandem')).toEqual(['<after@client.example>']);
+
+      // Reconnect stores the new password (proved by a login) and makes the account active again.
+      const sealed = sealCredentials(w.vault, account.id, { kind: 'password', username: user.user, password: changed });
+      await w.db.repos.accounts.setCredentials(w.scope, account.id, sealed, w.engine.clock.now());
+      await w.db.repos.accounts.setStatus(w.scope, account.id, 'active', null, w.engine.clock.now());
+      expect(await w.engine.sync({ ...account, credentialsSecret: sealed })).toEqual({ outcome: 'succeeded', items: 1, errors: 0 });
+      const keys = (await w.db.repos.activities.listForContact(w.scope, c.id)).items.map((a) => a.dedupeKey).sort();
+      expect(keys).toEqual(['<after@client.example>', '<before@client.example>']);
+      expect(await client.ids('Tandem')).toEqual([]);
+      expect((await client.ids('Processed')).sort()).toEqual(['<after@client.example>', '<before@client.example>']);
+      await client.logout();
     } finally {
       await w.cleanup();
     }

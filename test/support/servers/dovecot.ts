@@ -35,6 +35,8 @@ export interface DovecotServer {
   users: ServerUser[];
   separator: string;
   prefix: string;
+  /** Changes a user's password, as the user would at their provider; the next login needs the new one. */
+  setPassword(user: string, password: string): void;
   /** Stops the server but keeps its mail, so `up()` restarts it on the same port with the same data. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -154,7 +156,10 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
   const owner = mailOwner();
   for (const sub of ['run', 'state', 'home']) mkdirSync(join(dir, sub));
   chownSync(join(dir, 'home'), owner.uid, owner.gid);
-  writeFileSync(join(dir, 'passwd'), settings.users.map((u) => `${u.user}:{PLAIN}${u.password}::::\n`).join(''));
+  const passwords = new Map(settings.users.map((u) => [u.user, u.password]));
+  // passwd-file is re-read when its mtime or size changes, and Dovecot's auth cache is off by default.
+  const writePasswd = () => writeFileSync(join(dir, 'passwd'), [...passwords].map(([user, password]) => `${user}:{PLAIN}${password}::::\n`).join(''));
+  writePasswd();
   const port = await freePort(host);
   writeFileSync(join(dir, 'dovecot.conf'), renderConfig(dir, port, settings));
 
@@ -180,6 +185,11 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
     users: settings.users,
     separator: settings.separator,
     prefix: settings.prefix,
+    setPassword(user, password) {
+      if (!passwords.has(user)) throw new Error(`no Dovecot user ${user}`);
+      passwords.set(user, password);
+      writePasswd();
+    },
     up,
     down,
     async stop() {

@@ -19,6 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTimeZone } from '../../src/store/seed-demo';
 import { startDovecot, type DovecotServer } from '../support/servers/dovecot';
+import { freePort as freeLoopbackPort } from '../support/servers/net-utils';
 import { launchBrowser, screenshot, watchPage } from './support/browser';
 import { dropIntoImapTandemFolder, folderNames } from './support/dovecot-mailbox';
 import { dropIntoTandemFolder, expectConnected, expectOnActivities, nav as navOn, signInToTandem, type Captured } from './support/journey-steps';
@@ -261,7 +262,7 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     expect([...watched.errors, ...cara.watched.errors]).toEqual([]);
   });
 
-  it('connects Cara’s own IMAP mailbox (a real Dovecot) through the form: a wrong password is refused, the right one connects and captures', async () => {
+  it('connects Cara’s own IMAP mailbox (a real Dovecot) through the form: an unreachable server and a wrong password are refused, the right one connects and captures', async () => {
     const login = { user: 'cara', password: 'cara-Imap-2026' };
     dovecot = await startDovecot({ users: [login] });
     const p = cara.page;
@@ -282,17 +283,23 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await p.locator('input[type="password"]').fill('cara-Wrong-Password');
     await p.getByRole('textbox', { name: 'IMAP server' }).fill(dovecot.host);
     await p.getByRole('combobox', { name: 'IMAP encryption' }).selectOption({ label: 'STARTTLS' });
-    await p.getByRole('textbox', { name: 'IMAP port' }).fill(String(dovecot.port));
+    // First a port nothing listens on: the server cannot be reached.
+    await p.getByRole('textbox', { name: 'IMAP port' }).fill(String(await freeLoopbackPort('127.0.0.1')));
     // Connecting proves the IMAP login; SMTP is used when sending (the journey sends nothing from it).
     await p.getByRole('textbox', { name: 'SMTP server' }).fill('127.0.0.1');
     await p.getByRole('combobox', { name: 'SMTP encryption' }).selectOption({ label: 'STARTTLS' });
     await p.getByRole('textbox', { name: 'CalDAV URL (optional)' }).fill('');
     await screenshot(p, 'settings-imap-form');
 
-    await p.getByRole('button', { name: 'Save' }).click();
-    const refused = p.getByRole('alert').filter({ hasText: 'Could not connect the mailbox' });
-    await refused.waitFor({ timeout: 30_000 });
-    expect(await refused.textContent()).toContain('did not accept the username or password');
+    const save = p.getByRole('button', { name: 'Save' });
+    await save.click();
+    await p.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor({ timeout: 30_000 });
+    await p.getByText('Tandem could not reach this server: check its name, port and encryption.').waitFor();
+    await screenshot(p, 'settings-imap-unreachable');
+
+    await p.getByRole('textbox', { name: 'IMAP port' }).fill(String(dovecot.port));
+    await save.click();
+    await p.getByRole('alert').filter({ hasText: 'did not accept the username or password' }).waitFor({ timeout: 30_000 });
     // Nothing was stored, and everything typed is still there to correct.
     expect(await p.getByRole('region', { name: 'Connected mailbox' }).count()).toBe(0);
     expect(await p.getByRole('textbox', { name: 'IMAP port' }).inputValue()).toBe(String(dovecot.port));

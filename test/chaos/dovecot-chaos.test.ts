@@ -7,7 +7,7 @@
  * checked on Dovecot directly, past the proxy.
  *
  * Size: TANDEM_CHAOS_IMAP_MESSAGES (default 200: under ~2 minutes on the 2-core machine, most of it worker start-ups);
- * TANDEM_CHAOS_IMAP_CUT_RATE the share of connections cut (default 0.2).
+ * TANDEM_CHAOS_IMAP_CUT_RATE the share of connections cut (default 0.4).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
@@ -21,9 +21,12 @@ import { createTestCompany, testDrivers } from '../support/test-db';
 import { captureFacts, envCount, killPoints, startChaosWorld, type ChaosWorld } from './chaos-harness';
 
 const N = envCount('TANDEM_CHAOS_IMAP_MESSAGES', 200);
-const CUT_RATE = Number(process.env.TANDEM_CHAOS_IMAP_CUT_RATE ?? 0.2);
-/** A cut connection dies somewhere in its first 64 KB: the login, a listing, a batch FETCH or a MOVE. */
-const MAX_CUT_BYTES = 64 * 1024;
+const CUT_RATE = Number(process.env.TANDEM_CHAOS_IMAP_CUT_RATE ?? 0.4);
+/**
+ * A cut connection dies somewhere in its first 16 KB. A run's calls share one connection, so that is
+ * the login, a listing, the FETCH of a batch's raw bytes or a MOVE, whichever it is carrying then.
+ */
+const MAX_CUT_BYTES = 16 * 1024;
 /** The user drops 10 messages a second: N = 200 arrive over ~20 s. */
 const ARRIVAL_CHUNK = 10;
 const ARRIVAL_PAUSE_MS = 1_000;
@@ -98,8 +101,8 @@ describe.runIf(testDrivers().includes('postgres'))('capture on Dovecot under cut
     proxy.cutEach(null);
 
     expect(world.kills).toBe(3);
-    // The faults really happened (the seeded rate over a few hundred connections).
-    expect(proxy.cuts()).toBeGreaterThan(5);
+    // The faults really happened: the seeded draws cut several of the workers' connections.
+    expect(proxy.cuts()).toBeGreaterThanOrEqual(3);
     expect(await messageIdsIn(user, 'Tandem')).toEqual([]);
     // Each message exactly once in Processed: a MOVE repeated after a cut never copies twice.
     expect((await messageIdsIn(user, 'Processed')).sort()).toEqual(seeded.map((m) => m.messageId).sort());

@@ -4,7 +4,7 @@
  * back; IDLE is a connection Tandem holds. The worker that owns the account calls
  * `provider.watchCapture(folders, onChange)` and keeps the handle; `onChange` only says "list now".
  *
- * Connection limits: one IDLE connection per account, never more; other calls use short sessions.
+ * Connection limits: one IDLE connection per account, never more; other calls share one session per provider instance, closed when idle.
  * IDLE is re-issued every `maxIdleMs` (RFC 2177 asks for less than 29 minutes, as servers may drop
  * sessions idle for 30). After a drop it reconnects with capped exponential backoff, and waits the
  * longest step when the server says [LIMIT] (too many connections).

@@ -117,11 +117,6 @@ export class CaptureBatch {
     return { done, stored: stored.created, errors: this.errors, retryable: this.retryable };
   }
 
-  /** The three steps one after another. */
-  async run(refs: CapturedRef[]): Promise<BatchOutcome> {
-    return this.move(await this.store(await this.load(refs)));
-  }
-
   /** Keeps the items that worked; counts the others, or throws what concerns the whole mailbox. */
   private succeeded<T>(results: ItemResult<T>[], what: string): { ref: CapturedRef; value: T }[] {
     const ok: { ref: CapturedRef; value: T }[] = [];

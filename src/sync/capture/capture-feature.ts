@@ -1,8 +1,10 @@
 /**
  * The capture feature: the capture folder is the queue. Each run makes sure the folders exist, lists
  * the folder page by page and hands each batch to CaptureBatch (fetch → parse → store with ledger →
- * move), overlapping one batch's parse and store with its neighbours' provider calls. Exactly-once in effect: the ledger dedupes on (account, provider id), the activity's dedupe
- * key on the RFC Message-ID within the company, and a repeat after a crash anywhere only moves.
+ * move), overlapping one batch's parse and store with its neighbours' provider calls
+ * (capture-pipeline.ts). Exactly-once in effect: the ledger dedupes on (account, provider id), the
+ * activity's dedupe key on the RFC Message-ID within the company, and a repeat after a crash anywhere
+ * only moves.
  * A provider cursor (IMAP: UIDVALIDITY) is stored only after the page it covers is committed.
  */
 import type { ConnectedAccount } from '../../store/repos/accounts';
@@ -17,7 +19,10 @@ export interface CaptureFeatureOptions {
   blobs?: BlobStore;
   /** Attachments above this keep metadata only (default 25 MB). */
   maxAttachmentBytes?: number;
-  /** Refs per listing page (default 500: five batches, so the next fetch overlaps the current store). */
+  /**
+   * Refs per listing page (default 500: five batches, so fetches overlap stores for most of a page;
+   * Graph takes $top up to 1,000 for messages, Gmail caps list pages at 500 itself).
+   */
   pageSize?: number;
   /** Refs per fetch / store / move round (default 100: five full Graph $batch requests of 20). */
   batchSize?: number;

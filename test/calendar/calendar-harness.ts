@@ -5,6 +5,7 @@
  * outbox row in one transaction). The provider side is whatever `side` the test starts.
  */
 import { pino } from 'pino';
+import { cancelCrmAppointment, createCrmAppointment, updateCrmAppointment } from '../../src/api/routes/appointment-writes';
 import { validateAppointmentInput, type AppointmentInput } from '../../src/domain/appointments';
 import { FakeClock } from '../../src/domain/clock';
 import type { FetchLike, OAuthAbility, Provider, ProviderFactory, ProviderKind, ProviderEndpoints, Credentials } from '../../src/providers/provider';
@@ -98,37 +99,7 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
       const full: AppointmentInput = { startLocal: '2026-11-05T10:00:00', endLocal: '2026-11-05T11:00:00', timeZone: 'Europe/Berlin', allDay: false, ...input };
       const times = validateAppointmentInput(full);
       const now = clock.now();
-      return db.transaction(async (tx) => {
-        const row = await tx.repos.appointments.create(scope, {
-          ownerUserId: user.id,
-          createdByUserId: user.id,
-          subject: full.subject,
-          location: full.location ?? null,
-          body: full.bodyText ?? null,
-          startAt: new Date(times.startAt),
-          endAt: new Date(times.endAt),
-          startLocal: full.startLocal,
-          endLocal: full.endLocal,
-          timeZone: full.timeZone,
-          allDay: full.allDay,
-          attendees: full.attendees ?? [],
-          sensitivity: full.sensitivity ?? 'normal',
-          origin: 'crm',
-          readOnly: false,
-          kind: 'single',
-          accountId: account.id,
-          now,
-        });
-        await tx.repos.outbox.enqueue(scope, {
-          kind: 'create_event',
-          accountId: account.id,
-          appointmentId: row.id,
-          payload: { appointmentId: row.id, version: row.version },
-          idempotencyKey: `appointment:${row.id}:v${row.version}`,
-          now,
-        });
-        return row;
-      });
+      return db.transaction((tx) => createCrmAppointment(tx, scope, { ownerUserId: user.id, createdByUserId: user.id, input: full, times, accountId: account.id, now }));
     },
     async crmUpdate(id, patch) {
       const now = clock.now();
@@ -141,36 +112,13 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
           endLocal: current.endLocal,
           timeZone: current.timeZone,
           allDay: current.allDay,
+          sensitivity: current.sensitivity,
+          attendees: current.attendees,
           ...(current.location ? { location: current.location } : {}),
           ...(current.body ? { bodyText: current.body } : {}),
           ...patch,
         };
-        const times = validateAppointmentInput(merged);
-        const updated = await tx.repos.appointments.update(
-          scope,
-          id,
-          {
-            subject: merged.subject,
-            location: merged.location ?? null,
-            body: merged.bodyText ?? null,
-            startAt: new Date(times.startAt),
-            endAt: new Date(times.endAt),
-            startLocal: merged.startLocal,
-            endLocal: merged.endLocal,
-            timeZone: merged.timeZone,
-            allDay: merged.allDay,
-          },
-          { now, expectedVersion: current.version },
-        );
-        await tx.repos.outbox.enqueue(scope, {
-          kind: updated.providerId ? 'update_event' : 'create_event',
-          accountId: account.id,
-          appointmentId: id,
-          payload: { appointmentId: id, version: updated.version },
-          idempotencyKey: `appointment:${id}:v${updated.version}`,
-          now,
-        });
-        return updated;
+        return updateCrmAppointment(tx, scope, current, merged, validateAppointmentInput(merged), now);
       });
     },
     async crmDelete(id) {
@@ -178,15 +126,7 @@ export async function calendarWorld(db: Db, setup: AccountSetup, options: WorldO
       await db.transaction(async (tx) => {
         const current = await tx.repos.appointments.get(scope, id);
         if (!current) throw new Error(`no appointment ${id}`);
-        const cancelled = await tx.repos.appointments.update(scope, id, { cancelled: true }, { now, expectedVersion: current.version });
-        await tx.repos.outbox.enqueue(scope, {
-          kind: 'delete_event',
-          accountId: account.id,
-          appointmentId: id,
-          payload: { appointmentId: id, version: cancelled.version, providerId: current.providerId, etag: current.etag },
-          idempotencyKey: `appointment:${id}:delete`,
-          now,
-        });
+        await cancelCrmAppointment(tx, scope, current, now);
       });
     },
     rows: () => db.repos.appointments.listForAccount(scope, account.id),

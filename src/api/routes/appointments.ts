@@ -14,6 +14,7 @@ import { idParams, route, type RouteDef } from '../route';
 import type { RouteDeps } from '../deps';
 import { storeCall } from './contacts';
 import { appointmentViewSchema, toDomainAppointment, toFullView } from './appointment-view';
+import { cancelCrmAppointment, createCrmAppointment, updateCrmAppointment } from './appointment-writes';
 
 const attendee = z.object({ email: z.email().max(320), name: z.string().max(200).optional() });
 const appointmentBody = z.object({
@@ -140,37 +141,7 @@ export function appointmentRoutes(deps: RouteDeps & { wakeOutbox(): Promise<void
         const row = await storeCall(() =>
           db.transaction(async (tx) => {
             const accountId = await calendarAccountId(tx, caller.companyId, ownerUserId);
-            const created = await tx.repos.appointments.create(scope, {
-              ownerUserId,
-              createdByUserId: caller.userId,
-              subject: body.subject,
-              location: body.location ?? null,
-              body: body.bodyText ?? null,
-              startAt: new Date(times.startAt),
-              endAt: new Date(times.endAt),
-              startLocal: body.startLocal,
-              endLocal: body.endLocal,
-              timeZone: body.timeZone,
-              allDay: body.allDay,
-              attendees: body.attendees,
-              sensitivity: body.sensitivity,
-              origin: 'crm',
-              readOnly: false,
-              kind: 'single',
-              accountId,
-              now,
-            });
-            if (accountId) {
-              await tx.repos.outbox.enqueue(scope, {
-                kind: 'create_event',
-                accountId,
-                appointmentId: created.id,
-                payload: { appointmentId: created.id, version: created.version },
-                idempotencyKey: `appointment:${created.id}:v${created.version}`,
-                now,
-              });
-            }
-            return created;
+            return createCrmAppointment(tx, scope, { ownerUserId, createdByUserId: caller.userId, input: body, times, accountId, now });
           }),
         );
         if (row.accountId) await deps.wakeOutbox();
@@ -209,39 +180,7 @@ export function appointmentRoutes(deps: RouteDeps & { wakeOutbox(): Promise<void
           ruleError(e);
         }
         const now = clock.now();
-        const row = await storeCall(() =>
-          db.transaction(async (tx) => {
-            const updated = await tx.repos.appointments.update(
-              scope,
-              current.id,
-              {
-                subject: merged.subject,
-                location: merged.location ?? null,
-                body: merged.bodyText ?? null,
-                startAt: new Date(times.startAt),
-                endAt: new Date(times.endAt),
-                startLocal: merged.startLocal,
-                endLocal: merged.endLocal,
-                timeZone: merged.timeZone,
-                allDay: merged.allDay,
-                sensitivity: merged.sensitivity ?? 'normal',
-                attendees: merged.attendees ?? [],
-              },
-              { now, expectedVersion: current.version },
-            );
-            if (updated.accountId) {
-              await tx.repos.outbox.enqueue(scope, {
-                kind: updated.providerId ? 'update_event' : 'create_event',
-                accountId: updated.accountId,
-                appointmentId: updated.id,
-                payload: { appointmentId: updated.id, version: updated.version },
-                idempotencyKey: `appointment:${updated.id}:v${updated.version}`,
-                now,
-              });
-            }
-            return updated;
-          }),
-        );
+        const row = await storeCall(() => db.transaction((tx) => updateCrmAppointment(tx, scope, current, merged, times, now)));
         if (row.accountId) await deps.wakeOutbox();
         return toFullView(row, true);
       },
@@ -262,24 +201,7 @@ export function appointmentRoutes(deps: RouteDeps & { wakeOutbox(): Promise<void
           ruleError(e);
         }
         const now = clock.now();
-        await storeCall(() =>
-          db.transaction(async (tx) => {
-            if (!current.accountId) {
-              await tx.repos.appointments.delete(scope, current.id);
-              return;
-            }
-            // Kept (cancelled) until the provider confirms, so the reconciler can tell our delete from theirs.
-            const cancelled = await tx.repos.appointments.update(scope, current.id, { cancelled: true }, { now, expectedVersion: current.version });
-            await tx.repos.outbox.enqueue(scope, {
-              kind: 'delete_event',
-              accountId: current.accountId,
-              appointmentId: current.id,
-              payload: { appointmentId: current.id, version: cancelled.version, providerId: current.providerId, etag: current.etag },
-              idempotencyKey: `appointment:${current.id}:delete`,
-              now,
-            });
-          }),
-        );
+        await storeCall(() => db.transaction((tx) => cancelCrmAppointment(tx, scope, current, now)));
         if (current.accountId) await deps.wakeOutbox();
         return undefined;
       },

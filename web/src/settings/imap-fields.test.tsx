@@ -200,12 +200,21 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
       expiryWarning: 'none' as const,
     };
     const { api } = renderPage({ ...noMailbox, provider: 'imap', account });
-    expect(await screen.findByText(/fill these in only to change them/)).toBeTruthy();
+    expect(await screen.findByText('Your mailbox is connected with its saved servers and password.')).toBeTruthy();
+    expect(screen.queryByLabelText(/^IMAP server/)).toBeNull();
     fireEvent.click(screen.getByRole('checkbox', { name: 'Sync Email' }));
     save();
     expect(await screen.findByText('Your sync settings are saved.')).toBeTruthy();
     const body = api.callsTo('PUT /api/settings/sync')[0]?.body;
     expect(body).toMatchObject({ provider: 'imap', syncEmail: false });
     expect(body).not.toHaveProperty('imap');
+
+    // Opened to change the password, the form is checked and sent again in full.
+    fireEvent.click(screen.getByRole('button', { name: 'Change servers or password' }));
+    await waitFor(() => expect(within(field(/^Mail host/)).queryByRole('option', { name: 'Fastmail' })).toBeTruthy());
+    fillCustom();
+    save();
+    await waitFor(() => expect(api.callsTo('PUT /api/settings/sync')).toHaveLength(2));
+    expect(api.callsTo('PUT /api/settings/sync')[1]?.body).toMatchObject({ provider: 'imap', imap: customBody });
   });
 });

@@ -4,8 +4,8 @@
  * Save proves the login on the real server before anything is stored (the API does); a refusal
  * keeps what was typed and points at the field to check.
  */
-import { Anchor, Fieldset, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, Button, Fieldset, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
 import { applyPreset, withEmail, withSecurity, type ImapInput, type Security } from './imap-form';
 import { useImapPresets, type ImapPreset } from './imap-presets';
 
@@ -61,6 +61,7 @@ function appPasswordHelp(preset: ImapPreset | undefined): ReactNode {
 }
 
 export function ImapFields({ value, onChange, fieldError, refusal, connected }: ImapFieldsProps) {
+  const [changing, setChanging] = useState(false);
   const presets = useImapPresets();
   const list = presets.data ?? [];
   const preset = list.find((p) => p.id === value.presetId);
@@ -69,14 +70,23 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
   // An unreachable server is most often a mistyped name, a wrong port or the other encryption.
   const unreachable = refusal === 'provider_unavailable' ? 'Tandem could not reach this server: check its name, port and encryption.' : undefined;
 
+  // A connected mailbox keeps its saved servers and password; the fields open only to change them.
+  if (connected && !changing) {
+    return (
+      <Fieldset legend="Other mailbox (IMAP/SMTP + CalDAV)">
+        <Group justify="space-between">
+          <Text size="sm">Your mailbox is connected with its saved servers and password.</Text>
+          <Button variant="default" size="xs" onClick={() => setChanging(true)}>
+            Change servers or password
+          </Button>
+        </Group>
+      </Fieldset>
+    );
+  }
+
   return (
     <Fieldset legend="Other mailbox (IMAP/SMTP + CalDAV)">
       <Stack gap="sm">
-        {connected && (
-          <Text size="sm" c="dimmed">
-            Your mailbox stays connected with its saved servers and password; fill these in only to change them.
-          </Text>
-        )}
         <TextInput
           label="Email Address"
           type="email"

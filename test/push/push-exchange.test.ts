@@ -1,7 +1,7 @@
 /**
  * EWS pull subscriptions as push on the Exchange simulator: the worker's poller subscribes to the
  * Tandem folder and the calendar, sees a new message or event on its next GetEvents and pulls the
- * run forward; the watcher stops when the account is disconnected.
+ * run forward; when the account is disconnected the watcher unsubscribes at the server and stops.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchangeProviderFactory } from '../../src/providers/exchange';
@@ -50,8 +50,12 @@ describe('EWS pull push on the Exchange simulator', () => {
     env.handle.createProviderEvent(ALICE, { subject: 'Site visit', start: '2026-11-04T10:00:00', end: '2026-11-04T11:00:00', timeZone: 'GMT Standard Time' });
     await vi.waitFor(() => expect(calls).toHaveLength(2), { timeout: 5_000, interval: 10 });
 
+    expect(env.handle.counters.count(undefined, 'Unsubscribe')).toBe(0);
     await t.db.repos.accounts.disconnect(scope, created.id, env.clock.now());
     await watchers.refresh();
     expect(watchers.watching()).toEqual([]);
+    // The watcher ends both pull subscriptions at the server (with the credentials it started with) and drops its lease.
+    expect(env.handle.counters.count(undefined, 'Unsubscribe')).toBe(2);
+    expect(await t.db.repos.pushSubscriptions.list(scope, created.id)).toEqual([]);
   }, 30_000);
 });

@@ -1,17 +1,19 @@
 /**
- * One sync run of one account: throttle gate → status "syncing" and a run-history row (one
- * statement) → each enabled feature (capture, calendar) with the retry policy applied inside the run
- * (refresh once, full resync once) → status from the pure state machine, run history, throttle state
- * and history pruning (one statement) → a follow-up job only when it is due before the regular
- * cadence (the scheduler tick enqueues the rest in bulk). pg-boss guarantees one active run per
- * account; everything here is safe to repeat after a crash.
+ * Sync runs of accounts, a worker's batch at a time: throttle gate → status "syncing" and run-history
+ * rows (one statement for the batch) → each account's enabled features (capture, calendar) with the
+ * retry policy applied inside the run (refresh once, full resync once), accounts side by side →
+ * status from the pure state machine, run history, throttle state and history pruning (one statement
+ * for the batch) → a follow-up job only when one is due before the regular cadence (the scheduler
+ * tick enqueues the rest in bulk). pg-boss guarantees one active run per account; everything here is
+ * safe to repeat after a crash.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { transition, type AccountSyncState, type RunFailureAction, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
 import type { Clock } from '../domain/clock';
 import { ProviderError, isProviderError, type ProviderErrorKind } from '../providers/errors';
 import type { Db } from '../store/db';
-import type { AccountPatch, ConnectedAccount } from '../store/repos/accounts';
+import type { ConnectedAccount } from '../store/repos/accounts';
 import { RunLedgerRepo, type RunEnd } from '../store/repos/run-ledger';
 import { mailboxKey } from '../store/repos/sync-state';
 import type { Metrics } from '../metrics';
@@ -37,9 +39,29 @@ export interface AccountSyncDeps {
 }
 
 export type RunResult =
-  | { outcome: 'skipped'; why: 'gone' | 'stopped' | 'throttled' }
+  | { outcome: 'skipped'; why: 'gone' | 'stopped' | 'throttled' | 'duplicate' }
   | { outcome: 'succeeded'; items: number; errors: number }
   | { outcome: 'failed'; kind: ProviderErrorKind; action: RetryAction['action'] };
+
+export interface RunJob {
+  accountId: string;
+  companyId: string;
+  reason: string;
+  jobId?: string;
+}
+
+/** A run that passed the gates and is about to begin. */
+interface PreparedRun {
+  index: number;
+  job: RunJob;
+  account: ConnectedAccount;
+  key: string;
+  /** The mailbox's streak of failed runs before this one (throttle state). */
+  failuresBefore: number;
+  features: SyncFeature[];
+  state: AccountSyncState;
+  runId: string;
+}
 
 const stoppedStatuses = new Set(['needs_reconnect', 'disabled']);
 
@@ -75,44 +97,99 @@ export class AccountSync {
     this.ledger = new RunLedgerRepo(deps.db.orm);
   }
 
-  async run(job: { accountId: string; companyId: string; reason: string; jobId?: string }): Promise<RunResult> {
-    const { db, clock } = this.deps;
-    const scope = { companyId: job.companyId };
-    const account = await db.repos.accounts.get(scope, job.accountId);
-    if (!account || account.disconnectedAt) return { outcome: 'skipped', why: 'gone' };
-    if (stoppedStatuses.has(account.status)) return { outcome: 'skipped', why: 'stopped' };
-    const log = this.deps.logger.child({ accountId: account.id, provider: account.provider, ...(job.jobId ? { jobId: job.jobId } : {}) });
+  /** One account's run (a batch of one). */
+  async run(job: RunJob): Promise<RunResult> {
+    const [result] = await this.runBatch([job]);
+    if (!result) throw new Error('a batch of one gave no result');
+    return result;
+  }
 
-    const key = mailboxKey(account.provider, account.mailboxAddress);
-    const throttle = await db.repos.syncState.getThrottleForSystem(key);
+  /**
+   * The runs of a batch of jobs (what pg-boss hands a worker at once): read together, begun in one
+   * statement, carried out side by side, ended in one statement. Results in the jobs' order.
+   */
+  async runBatch(jobs: readonly RunJob[]): Promise<RunResult[]> {
+    const { clock } = this.deps;
+    const accounts = new Map((await this.ledger.accounts(jobs)).map((a) => [a.id, a]));
+    const keyOf = (a: ConnectedAccount) => mailboxKey(a.provider, a.mailboxAddress);
+    const throttles = await this.ledger.throttles([...accounts.values()].filter((a) => !a.disconnectedAt && !stoppedStatuses.has(a.status)).map(keyOf));
     const now = clock.now();
-    let state = stateOf(account, { until: throttle?.retryAfterUntil ?? null, failures: throttle?.failureCount ?? 0 });
-    if (throttle?.retryAfterUntil && throttle.retryAfterUntil > now) {
-      // Another worker (or an earlier run) was told to wait: honour it without calling the provider.
-      state = transition(state, { type: 'throttled', until: throttle.retryAfterUntil }, now, this.statusCfg);
-      await this.save(account, state);
-      await this.deps.scheduleAt(account, throttle.retryAfterUntil);
-      return { outcome: 'skipped', why: 'throttled' };
+    const results: RunResult[] = [];
+    const runs: PreparedRun[] = [];
+    const seen = new Set<string>();
+    for (const [index, job] of jobs.entries()) {
+      const account = accounts.get(job.accountId);
+      if (!account || account.companyId !== job.companyId || account.disconnectedAt) {
+        results[index] = { outcome: 'skipped', why: 'gone' };
+      } else if (stoppedStatuses.has(account.status)) {
+        results[index] = { outcome: 'skipped', why: 'stopped' };
+      } else if (seen.has(account.id)) {
+        // pg-boss keeps one active job per account; should two ever meet in a batch, one run does.
+        results[index] = { outcome: 'skipped', why: 'duplicate' };
+      } else {
+        seen.add(account.id);
+        const key = keyOf(account);
+        const throttle = throttles.get(key);
+        const state = stateOf(account, { until: throttle?.retryAfterUntil ?? null, failures: throttle?.failureCount ?? 0 });
+        if (throttle?.retryAfterUntil && throttle.retryAfterUntil > now) {
+          // Another worker (or an earlier run) was told to wait: honour it without calling the provider.
+          await this.save(account, transition(state, { type: 'throttled', until: throttle.retryAfterUntil }, now, this.statusCfg));
+          await this.deps.scheduleAt(account, throttle.retryAfterUntil);
+          results[index] = { outcome: 'skipped', why: 'throttled' };
+        } else {
+          const features = this.deps.features.filter((f) => f.enabled(account));
+          const started = transition(state, { type: 'run_started', stage: features[0]?.name ?? 'capture' }, now, this.statusCfg);
+          this.patch(account, started);
+          runs.push({ index, job, account, key, failuresBefore: throttle?.failureCount ?? 0, features, state: started, runId: randomUUID() });
+        }
+      }
     }
+    if (runs.length === 0) return results;
 
-    const features = this.deps.features.filter((f) => f.enabled(account));
-    state = transition(state, { type: 'run_started', stage: features[0]?.name ?? 'capture' }, now, this.statusCfg);
-    const run = await this.ledger.beginRun(scope, account.id, { feature: features.map((f) => f.name).join('+') || 'none', account: this.patch(account, state), now });
+    await this.ledger.beginRuns(
+      runs.map((r) => ({ runId: r.runId, companyId: r.account.companyId, accountId: r.account.id, feature: r.features.map((f) => f.name).join('+') || 'none', stage: r.state.stage })),
+      now,
+    );
+    const ended = await Promise.all(runs.map((r) => this.carryOut(r)));
+    await this.ledger.endRuns(
+      ended.map((e) => e.end),
+      this.deps.keepRuns ?? 50,
+    );
+    for (const [i, e] of ended.entries()) {
+      const r = runs[i];
+      if (!r) continue;
+      results[r.index] = e.result;
+      this.deps.metrics?.syncLatency.labels('sync', r.account.provider).observe(e.seconds);
+      // The scheduler tick asks for every account whose next run is due, in bulk; a run queues its
+      // own follow-up only when it must come sooner than the regular cadence (Retry-After, backoff,
+      // resync), where the tick's granularity would be felt.
+      const next = e.end.nextRunAt;
+      if (next && next.getTime() < e.end.finishedAt.getTime() + this.statusCfg.intervalMs) await this.deps.scheduleAt(r.account, next);
+    }
+    return results;
+  }
+
+  /** The features of one begun run, each with in-run recoveries; what its end must record. Never throws. */
+  private async carryOut(r: PreparedRun): Promise<{ result: RunResult; end: RunEnd; seconds: number }> {
+    const { clock } = this.deps;
+    const { account } = r;
     const started = performance.now();
+    let state = r.state;
     let items = 0;
     let errors = 0;
-    let result: RunResult;
-    let end: Omit<RunEnd, 'now' | 'account' | 'keepRuns'>;
     // Items a feature reports as committed before it returns: a failed run's progress.
     let committed = 0;
+    let result: RunResult;
+    let failure: { kind: string; message: string } | undefined;
+    let throttle: RunEnd['throttle'];
     try {
-      for (const feature of features) {
+      for (const feature of r.features) {
         if (feature.name !== state.stage) {
           state = { ...state, stage: feature.name, stageStartedAt: clock.now().toISOString() };
           await this.save(account, state);
         }
         committed = 0;
-        const outcome = await this.runFeature(account, feature, job.jobId, (n) => {
+        const outcome = await this.runFeature(account, feature, r.job.jobId, (n) => {
           committed += n;
         });
         items += outcome.items;
@@ -120,34 +197,39 @@ export class AccountSync {
       }
       state = transition(state, { type: 'run_succeeded', items }, clock.now(), this.statusCfg);
       result = { outcome: 'succeeded', items, errors };
-      end = {
-        result: { items, errors },
-        ...(throttle && throttle.failureCount > 0 ? { throttle: { mailboxKey: key, until: null, failures: 0 } } : {}),
-      };
+      if (r.failuresBefore > 0) throttle = { mailboxKey: r.key, until: null, failures: 0 };
     } catch (e) {
       const err = asProviderError(e);
       items += committed;
-      const { action, failures } = decideRunFailure(err, { failuresBefore: state.consecutiveFailures, items }, this.deps.retry);
-      log.warn({ kind: err.kind, code: err.code, action: action.action, items }, 'sync run failed');
+      const { action, failures } = decideRunFailure(err, { failuresBefore: r.failuresBefore, items }, this.deps.retry);
+      this.deps.logger
+        .child({ accountId: account.id, provider: account.provider, ...(r.job.jobId ? { jobId: r.job.jobId } : {}) })
+        .warn({ kind: err.kind, code: err.code, action: action.action, items }, 'sync run failed');
       const at = clock.now();
       state = transition({ ...state, consecutiveFailures: failures - 1 }, { type: 'run_failed', failure: action as RunFailureAction }, at, this.statusCfg);
       state = { ...state, statusReason: state.status === 'active' ? state.statusReason : (state.statusReason ?? err.kind) };
       errors++;
       result = { outcome: 'failed', kind: err.kind, action: action.action };
-      end = {
-        result: { items, errors, errorKind: err.kind, message: err.message },
-        ...(action.action === 'wait' || action.action === 'backoff' ? { throttle: { mailboxKey: key, until: new Date(at.getTime() + action.delayMs), failures } } : {}),
-      };
+      failure = { kind: err.kind, message: err.message };
+      if (action.action === 'wait' || action.action === 'backoff') throttle = { mailboxKey: r.key, until: new Date(at.getTime() + action.delayMs), failures };
     }
-    const finishedAt = clock.now();
-    await this.ledger.endRun(scope, run, { ...end, now: finishedAt, account: this.patch(account, state), keepRuns: this.deps.keepRuns ?? 50 });
-    this.deps.metrics?.syncLatency.labels('sync', account.provider).observe((performance.now() - started) / 1000);
-    // The scheduler tick asks for every account whose next run is due, in bulk; a run queues its own
-    // follow-up only when it must come sooner than the regular cadence (Retry-After, backoff, resync),
-    // where the tick's granularity would be felt.
-    const next = asDate(state.nextRunAt);
-    if (next && next.getTime() < finishedAt.getTime() + this.statusCfg.intervalMs) await this.deps.scheduleAt(account, next);
-    return result;
+    const patch = this.patch(account, state);
+    const end: RunEnd = {
+      runId: r.runId,
+      companyId: account.companyId,
+      accountId: account.id,
+      finishedAt: clock.now(),
+      items,
+      errors,
+      errorKind: failure?.kind ?? null,
+      message: failure?.message ?? null,
+      status: patch.status,
+      statusReason: patch.statusReason,
+      lastSuccessAt: patch.lastSuccessAt,
+      nextRunAt: patch.nextRunAt,
+      ...(throttle ? { throttle } : {}),
+    };
+    return { result, end, seconds: (performance.now() - started) / 1000 };
   }
 
   /** Runs one feature, applying in-run recoveries: one forced token refresh, one full resync. */
@@ -194,7 +276,7 @@ export class AccountSync {
   }
 
   /** The account's stored status fields for a state (also applied to the loaded row, which features read). */
-  private patch(account: ConnectedAccount, state: AccountSyncState): AccountPatch {
+  private patch(account: ConnectedAccount, state: AccountSyncState) {
     const patch = {
       status: state.status,
       statusReason: state.statusReason,

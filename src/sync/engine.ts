@@ -99,8 +99,8 @@ export class SyncEngine {
     if (!options.workers) return;
     const batchSize = this.deps.batchSize ?? 20;
     const concurrency = this.deps.concurrency ?? 4;
-    await this.queue.work(queueNames.sync, { batchSize, localConcurrency: concurrency }, async (job) => {
-      await this.accountSync.run({ ...job.data, jobId: job.id });
+    await this.queue.workBatch(queueNames.sync, { batchSize, localConcurrency: concurrency }, async (jobs) => {
+      await this.accountSync.runBatch(jobs.map((job) => ({ ...job.data, jobId: job.id })));
     });
     await this.queue.work(queueNames.outbox, { batchSize: 1, localConcurrency: 2 }, async () => {
       await this.outbox.drain();

@@ -129,10 +129,28 @@ export class JobQueue {
     }
   }
 
+  /** Runs each job of a fetched batch on its own: one job's failure does not fail its neighbours. */
   async work(
     queue: QueueName,
     options: { batchSize: number; localConcurrency: number; pollingIntervalSeconds?: number },
     handler: (job: Job<AccountJobData>) => Promise<void>,
+  ): Promise<void> {
+    await this.workBatch(queue, options, async (jobs) => {
+      const results = await Promise.allSettled(jobs.map((job) => handler(job)));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed && failed.status === 'rejected') this.options.logger.error({ err: failed.reason, queue }, 'job handler failed');
+    });
+  }
+
+  /**
+   * Hands each fetched batch to the handler whole (the sync engine reads, begins and ends a batch's
+   * runs in one statement each). If the handler throws, pg-boss fails — and later retries — every job
+   * of the batch, so it should settle per-job trouble itself.
+   */
+  async workBatch(
+    queue: QueueName,
+    options: { batchSize: number; localConcurrency: number; pollingIntervalSeconds?: number },
+    handler: (jobs: Job<AccountJobData>[]) => Promise<void>,
   ): Promise<void> {
     const polling = options.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds;
     await this.boss.work<AccountJobData>(
@@ -147,12 +165,7 @@ export class JobQueue {
         ...(polling !== undefined ? { notifyPollingIntervalSeconds: polling } : {}),
         burstWhenBatchFull: options.batchSize > 1,
       },
-      async (jobs) => {
-        // One job's failure must not fail its batch neighbours: each settles on its own.
-        const results = await Promise.allSettled(jobs.map((job) => handler(job)));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed && failed.status === 'rejected') this.options.logger.error({ err: failed.reason, queue }, 'job handler failed');
-      },
+      handler,
     );
   }
 

@@ -145,6 +145,67 @@ describe.each(testDrivers())('account sync on %s', (driver) => {
     expect((await h.account(a.id)).status).toBe('active');
   });
 
+  it('a batch: each account gets its own outcome, read, begun and ended together; a job naming another company runs nothing', async () => {
+    const ok = await h.addAccount('ok@batch.example');
+    const busy = await h.addAccount('busy@batch.example');
+    const revoked = await h.addAccount('revoked@batch.example');
+    const flaky = await h.addAccount('flaky@batch.example');
+    const waiting = await h.addAccount('waiting@batch.example');
+    await h.db.repos.syncState.recordThrottleForSystem(mailboxKey('microsoft', 'waiting@batch.example'), new Date('2026-11-02T09:03:00Z'), h.clock.now());
+    h.state.plan('busy@batch.example', new ProviderError('throttled', 'slow down', { status: 429, retryAfterMs: 60_000 }));
+    h.state.plan('revoked@batch.example', new ProviderError('auth_revoked', 'invalid_grant'));
+    h.state.plan('flaky@batch.example', new ProviderError('transient', '503', { status: 503 }));
+    const job = (accountId: string, companyId = h.companyId) => ({ accountId, companyId, reason: 'test' });
+    const other = await h.db.repos.companies.create({ name: 'Other Co' });
+
+    const results = await h.sync.runBatch([
+      job(ok.id),
+      job(busy.id),
+      job(revoked.id),
+      job(flaky.id),
+      job(waiting.id),
+      job(ok.id, other.id),
+      job('00000000-0000-4000-8000-000000000000'),
+      job(ok.id),
+    ]);
+    expect(results).toEqual([
+      { outcome: 'succeeded', items: 1, errors: 0 },
+      { outcome: 'failed', kind: 'throttled', action: 'wait' },
+      { outcome: 'failed', kind: 'auth_revoked', action: 'needs_reconnect' },
+      { outcome: 'failed', kind: 'transient', action: 'backoff' },
+      { outcome: 'skipped', why: 'throttled' },
+      { outcome: 'skipped', why: 'gone' },
+      { outcome: 'skipped', why: 'gone' },
+      { outcome: 'skipped', why: 'duplicate' },
+    ]);
+    const status = async (id: string) => {
+      const a = await h.account(id);
+      return { status: a.status, reason: a.statusReason, stage: a.stage, next: a.nextRunAt?.toISOString() ?? null };
+    };
+    expect(await status(ok.id)).toEqual({ status: 'active', reason: null, stage: null, next: '2026-11-02T09:05:00.000Z' });
+    expect(await status(busy.id)).toEqual({ status: 'throttled', reason: 'throttled', stage: null, next: '2026-11-02T09:01:00.000Z' });
+    expect(await status(revoked.id)).toEqual({ status: 'needs_reconnect', reason: 'auth_revoked', stage: null, next: null });
+    expect((await status(flaky.id)).status).toBe('active');
+    expect(await status(waiting.id)).toEqual({ status: 'throttled', reason: 'throttled', stage: null, next: '2026-11-02T09:03:00.000Z' });
+    // History: one finished row per account that ran, none for the skipped ones.
+    const runs = async (id: string) => h.db.repos.syncState.listRuns({ companyId: h.companyId }, id);
+    expect(await runs(ok.id)).toMatchObject([{ items: 1, errors: 0, errorKind: null, feature: 'capture' }]);
+    expect(await runs(busy.id)).toMatchObject([{ items: 0, errors: 1, errorKind: 'throttled' }]);
+    expect(await runs(revoked.id)).toMatchObject([{ errorKind: 'auth_revoked' }]);
+    expect(await runs(flaky.id)).toMatchObject([{ errorKind: 'transient' }]);
+    expect(await runs(waiting.id)).toEqual([]);
+    for (const id of [ok.id, busy.id, revoked.id, flaky.id]) expect((await runs(id))[0]?.finishedAt).not.toBeNull();
+    expect(await h.db.repos.syncState.listRuns({ companyId: other.id }, ok.id)).toEqual([]);
+    // Throttle state: the 429 and the 503 recorded per mailbox, the earlier wait untouched.
+    const throttle = (m: string) => h.db.repos.syncState.getThrottleForSystem(mailboxKey('microsoft', m));
+    expect(await throttle('busy@batch.example')).toMatchObject({ retryAfterUntil: new Date('2026-11-02T09:01:00Z'), failureCount: 1 });
+    expect((await throttle('flaky@batch.example'))?.failureCount).toBe(1);
+    expect((await throttle('waiting@batch.example'))?.retryAfterUntil?.toISOString()).toBe('2026-11-02T09:03:00.000Z');
+    expect(await throttle('ok@batch.example')).toBeUndefined();
+    // Follow-ups queued only for what is due before the regular cadence: the 429, the 503 and the wait.
+    expect(h.scheduled.map((x) => x.accountId).sort()).toEqual([busy.id, flaky.id, waiting.id].sort());
+  });
+
   it('keeps only the last 50 runs per account', async () => {
     const a = await h.addAccount('many@x.example');
     for (let i = 0; i < 53; i++) {

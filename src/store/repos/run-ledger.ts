@@ -1,23 +1,43 @@
 /**
- * The sync engine's per-run bookkeeping, written so a run costs two commits: one statement when it
- * begins (account status + run-history row) and one when it ends (run finished, account status,
- * mailbox throttle state, history pruned to the newest N). Data-modifying CTEs keep each one a single
- * round trip on both drivers. Reads stay in AccountsRepo / SyncStateRepo.
+ * The sync engine's run bookkeeping, for a whole batch of account runs at once (pg-boss hands a
+ * worker its jobs in batches): two reads (the accounts, their mailboxes' throttle state), one
+ * statement when the runs begin (status "syncing", stage, run-history rows) and one when they end
+ * (history finished, status, throttle state, history pruned to the newest N). A batch of 20 runs
+ * thus costs 2 commits, not 40. Rows go in as one jsonb array (jsonb_to_recordset), so each write
+ * is one round trip on both drivers, and every row is matched on (company_id, id): the scope each
+ * job carries.
  */
-import { and, desc, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
-import { connectedAccounts, syncRuns, throttleState } from '../schema';
-import type { AccountPatch } from './accounts';
-import { notFound, scoped, type Scope } from './common';
-import type { SyncRun } from './sync-state';
+import { connectedAccounts, throttleState } from '../schema';
+import type { ConnectedAccount } from './accounts';
+import type { Scope } from './common';
+import type { ThrottleState } from './sync-state';
+
+export interface RunStart {
+  runId: string;
+  companyId: string;
+  accountId: string;
+  /** What the run covers (e.g. "capture+calendar"), shown in the history. */
+  feature: string;
+  /** The stage it starts in. */
+  stage: string;
+}
 
 export interface RunEnd {
-  now: Date;
-  /** The account's status fields after the run. */
-  account: AccountPatch;
-  result: { items: number; errors: number; errorKind?: string | null; message?: string | null };
-  /** Runs kept per account for the health page (at least 1: the one just finished). */
-  keepRuns: number;
+  runId: string;
+  companyId: string;
+  accountId: string;
+  finishedAt: Date;
+  items: number;
+  errors: number;
+  errorKind: string | null;
+  message: string | null;
+  /** The account's status fields after the run (the stage is over: stored as none). */
+  status: ConnectedAccount['status'];
+  statusReason: string | null;
+  lastSuccessAt: Date | null;
+  nextRunAt: Date | null;
   /**
    * The mailbox's throttle state to store: after a wait / backoff (until = the retry time), or
    * cleared (until null, failures 0) after a success that followed failures. Absent: untouched.
@@ -25,93 +45,109 @@ export interface RunEnd {
   throttle?: { mailboxKey: string; until: Date | null; failures: number };
 }
 
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
 export class RunLedgerRepo {
   constructor(private readonly orm: Orm) {}
 
-  /** The account's status patch ("syncing", stage, stage started-at) and its run-history row, in one statement. */
-  async beginRun(scope: Scope, accountId: string, input: { feature: string; account: AccountPatch; now: Date }): Promise<SyncRun> {
-    const account = this.orm.$with('account').as(
-      this.orm
-        .update(connectedAccounts)
-        .set({ ...input.account, updatedAt: input.now })
-        .where(scoped(connectedAccounts.companyId, scope, connectedAccounts.id, accountId))
-        .returning({ id: connectedAccounts.id, companyId: connectedAccounts.companyId }),
-    );
-    const [row] = await this.orm
-      .with(account)
-      .insert(syncRuns)
-      .select(
-        this.orm
-          .select({
-            // insert … select wants every column, in the table's order.
-            id: sql<string>`gen_random_uuid()`.as('id'),
-            companyId: account.companyId,
-            accountId: account.id,
-            feature: sql<string>`${input.feature}::text`.as('feature'),
-            startedAt: sql<Date>`${input.now.toISOString()}::timestamptz`.as('started_at'),
-            finishedAt: sql<Date | null>`null::timestamptz`.as('finished_at'),
-            items: sql<number>`0`.as('items'),
-            errors: sql<number>`0`.as('errors'),
-            errorKind: sql<string | null>`null::text`.as('error_kind'),
-            message: sql<string | null>`null::text`.as('message'),
-          })
-          .from(account),
-      )
-      .returning();
-    if (!row) throw notFound('connected account', accountId);
-    return row;
+  /** The accounts of these jobs, each read within the company its job names. */
+  async accounts(jobs: readonly (Scope & { accountId: string })[]): Promise<ConnectedAccount[]> {
+    if (jobs.length === 0) return [];
+    return this.orm
+      .select()
+      .from(connectedAccounts)
+      .where(or(...jobs.map((j) => and(eq(connectedAccounts.companyId, j.companyId), eq(connectedAccounts.id, j.accountId)))));
   }
 
-  /** Everything a run's end writes, in one statement. */
-  async endRun(scope: Scope, run: Pick<SyncRun, 'id' | 'accountId'>, input: RunEnd): Promise<void> {
-    const { now, result, throttle } = input;
-    const finished = this.orm.$with('finished').as(
-      this.orm
-        .update(syncRuns)
-        .set({ finishedAt: now, items: result.items, errors: result.errors, errorKind: result.errorKind ?? null, message: result.message ?? null })
-        .where(scoped(syncRuns.companyId, scope, syncRuns.id, run.id))
-        .returning({ id: syncRuns.id }),
+  /** System: throttle state of these mailboxes (keys from mailboxKey), by key. */
+  async throttles(keys: readonly string[]): Promise<Map<string, ThrottleState>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.orm.select().from(throttleState).where(inArray(throttleState.mailboxKey, [...new Set(keys)]));
+    return new Map(rows.map((r) => [r.mailboxKey, r]));
+  }
+
+  /** Status "syncing", stage and stage started-at for each account, and its run-history row, in one statement. */
+  async beginRuns(runs: readonly RunStart[], now: Date): Promise<void> {
+    if (runs.length === 0) return;
+    const rows = JSON.stringify(runs.map((r) => ({ run_id: r.runId, company_id: r.companyId, account_id: r.accountId, feature: r.feature, stage: r.stage })));
+    const at = now.toISOString();
+    await this.orm.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${rows}::jsonb) as v(run_id uuid, company_id uuid, account_id uuid, feature text, stage text)
+      ), started as (
+        update connected_accounts a
+        set status = 'syncing', stage = v.stage, stage_started_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
+        from v where a.id = v.account_id and a.company_id = v.company_id
+        returning a.id, a.company_id
+      )
+      insert into sync_runs (id, company_id, account_id, feature, started_at)
+      select v.run_id, v.company_id, v.account_id, v.feature, ${at}::timestamptz
+      from v join started on started.id = v.account_id and started.company_id = v.company_id`);
+  }
+
+  /**
+   * Everything the runs' ends write, in one statement. `keepRuns` (at least 1, the run just ended)
+   * runs stay per account for the health page.
+   */
+  async endRuns(runs: readonly RunEnd[], keepRuns: number): Promise<void> {
+    if (runs.length === 0) return;
+    const rows = JSON.stringify(
+      runs.map((r) => ({
+        run_id: r.runId,
+        company_id: r.companyId,
+        account_id: r.accountId,
+        finished_at: iso(r.finishedAt),
+        items: r.items,
+        errors: r.errors,
+        error_kind: r.errorKind,
+        message: r.message,
+        status: r.status,
+        status_reason: r.statusReason,
+        last_success_at: iso(r.lastSuccessAt),
+        next_run_at: iso(r.nextRunAt),
+        mailbox_key: r.throttle?.mailboxKey ?? null,
+        retry_after_until: iso(r.throttle?.until),
+        failure_count: r.throttle?.failures ?? null,
+      })),
     );
-    const ofAccount = scoped(syncRuns.companyId, scope, syncRuns.accountId, run.accountId);
-    const newest = this.orm
-      .select({ id: syncRuns.id })
-      .from(syncRuns)
-      .where(ofAccount)
-      .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
-      .limit(Math.max(1, input.keepRuns));
-    const pruned = this.orm.$with('pruned').as(
-      this.orm
-        .delete(syncRuns)
-        .where(and(ofAccount, notInArray(syncRuns.id, newest)))
-        .returning({ id: syncRuns.id }),
-    );
-    const saveAccount = (q: Pick<Orm, 'update'>) =>
-      q
-        .update(connectedAccounts)
-        .set({ ...input.account, updatedAt: now })
-        .where(scoped(connectedAccounts.companyId, scope, connectedAccounts.id, run.accountId))
-        .returning({ id: connectedAccounts.id });
-    if (!throttle) {
-      const rows = await saveAccount(this.orm.with(finished, pruned));
-      if (rows.length === 0) throw notFound('connected account', run.accountId);
-      return;
-    }
-    const throttled = this.orm.$with('throttled').as(
-      this.orm
-        .insert(throttleState)
-        .values({ mailboxKey: throttle.mailboxKey, retryAfterUntil: throttle.until, failureCount: throttle.failures, updatedAt: now })
-        .onConflictDoUpdate({
-          target: throttleState.mailboxKey,
-          set: {
-            // A later Retry-After never shortens an earlier one still pending (another worker's answer).
-            retryAfterUntil: throttle.until ? sql`greatest(${throttleState.retryAfterUntil}, excluded.retry_after_until)` : null,
-            failureCount: throttle.failures,
-            updatedAt: now,
-          },
-        })
-        .returning({ mailboxKey: throttleState.mailboxKey }),
-    );
-    const rows = await saveAccount(this.orm.with(finished, pruned, throttled));
-    if (rows.length === 0) throw notFound('connected account', run.accountId);
+    const keep = Math.max(1, Math.floor(keepRuns));
+    await this.orm.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${rows}::jsonb) as v(
+          run_id uuid, company_id uuid, account_id uuid, finished_at timestamptz, items int, errors int, error_kind text, message text,
+          status text, status_reason text, last_success_at timestamptz, next_run_at timestamptz,
+          mailbox_key text, retry_after_until timestamptz, failure_count int)
+      ), finished as (
+        update sync_runs r
+        set finished_at = v.finished_at, items = v.items, errors = v.errors, error_kind = v.error_kind, message = v.message
+        from v where r.id = v.run_id and r.company_id = v.company_id
+        returning r.id
+      ), pruned as (
+        delete from sync_runs r
+        using (
+          select ranked.id from (
+            select s.id, row_number() over (partition by s.account_id order by s.started_at desc, s.id desc) as n
+            from sync_runs s join v on s.account_id = v.account_id and s.company_id = v.company_id
+          ) ranked where ranked.n > ${keep}
+        ) old
+        where r.id = old.id
+        returning r.id
+      ), throttled as (
+        insert into throttle_state (mailbox_key, retry_after_until, failure_count, updated_at)
+        select distinct on (v.mailbox_key) v.mailbox_key, v.retry_after_until, v.failure_count, v.finished_at
+        from v where v.mailbox_key is not null
+        order by v.mailbox_key, v.finished_at desc
+        on conflict (mailbox_key) do update set
+          -- A later Retry-After never shortens an earlier one still pending (another worker's answer).
+          retry_after_until = case when excluded.retry_after_until is null then null
+                                   else greatest(throttle_state.retry_after_until, excluded.retry_after_until) end,
+          failure_count = excluded.failure_count,
+          updated_at = excluded.updated_at
+        returning mailbox_key
+      )
+      update connected_accounts a
+      set status = v.status, status_reason = v.status_reason, stage = null, stage_started_at = null,
+          last_success_at = v.last_success_at, next_run_at = v.next_run_at, updated_at = v.finished_at
+      from v where a.id = v.account_id and a.company_id = v.company_id`);
   }
 }

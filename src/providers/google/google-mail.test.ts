@@ -1,9 +1,13 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gmailCaptureMinimumUnits } from '../../../sim/google/quota';
 import { isProviderError, type ProviderError } from '../errors';
 import type { CaptureFolders, MailAbility, OAuthCredentials } from '../provider';
 import { testMessage } from '../contract/contract-fixtures';
 import { recordWaits } from '../retry-testing';
+import { gmailShared } from './gmail-mail';
+import type { GmailQuotaOptions } from './gmail-quota';
+import { createGoogleProvider } from './google-provider';
 import { connect, providerFor, startGoogleTestEnv, testMailbox, type GoogleTestEnv } from './google-test-harness';
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
@@ -61,37 +65,91 @@ describe('google mail on the simulator', () => {
     expect(env.sim.handle.messagesWithLabel(testMailbox, 'Processed')).toHaveLength(100);
   });
 
-  it('a batch part that fails while listing is fetched again; one that keeps failing fails alone', async () => {
-    // Each request made once, as the engine sees the failures when in-run retries are spent.
-    const once = (): MailAbility => {
-      const m = providerFor(env, credentials, { retry: { maxAttempts: 1 } }).mail;
-      if (!m) throw new Error('no mail');
-      return m;
-    };
-    for (let i = 0; i < 3; i++) env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('part').raw);
-    const first = once();
-    const rule = env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 2 });
-    const page = await first.listCaptured(folders, { pageSize: 10 });
-    expect(page.refs.filter((r) => r.messageId === undefined)).toHaveLength(1);
-    const raw = await first.fetchRaw(page.refs);
-    expect(raw.every((r) => r.ok)).toBe(true);
-    env.sim.handle.faults.remove(rule);
+  it('lists ids only (one messages.list, no raw get); fetchRaw brings the bytes and the internal date', async () => {
+    const m = testMessage('listing');
+    env.sim.handle.placeMessage(testMailbox, 'Tandem', m.raw);
+    const gets = () => env.sim.handle.counters.count(testMailbox, 'messages.get');
+    const page = await mail.listCaptured(folders, { pageSize: 10 });
+    expect(page.refs).toEqual([{ id: expect.any(String) as string }]);
+    expect(gets()).toBe(0);
+    const [raw] = await mail.fetchRaw(page.refs);
+    expect(raw?.ok && Buffer.from(raw.value).equals(Buffer.from(m.raw))).toBe(true);
+    expect(raw?.ref.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(gets()).toBe(1);
+  });
 
-    const refs = (await once().listCaptured(folders, { pageSize: 10 })).refs;
+  it('a batch part that keeps failing fails alone; its neighbours arrive', async () => {
+    // Each request made once, as the engine sees the failures when in-run retries are spent.
+    const once = providerFor(env, credentials, { retry: { maxAttempts: 1 } }).mail;
+    for (let i = 0; i < 3; i++) env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('part').raw);
+    const refs = (await mail.listCaptured(folders, { pageSize: 10 })).refs;
     env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 1 });
-    const results = await once().fetchRaw(refs);
+    const results = (await once?.fetchRaw(refs)) ?? [];
     expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(['transient', 'ok', 'ok']);
   });
 
   it('a batch part answered 500 is sent again alone after a backoff; its neighbours are not repeated', async () => {
     for (let i = 0; i < 3; i++) env.sim.handle.placeMessage(testMailbox, 'Tandem', testMessage('part').raw);
+    const refs = (await mail.listCaptured(folders, { pageSize: 10 })).refs;
     env.sim.handle.faults.add({ kind: 'server_error', match: 'messages.get', nth: 2 });
     const { waits, retry } = recordWaits();
-    const before = env.sim.handle.counters.count(testMailbox, 'messages.get');
-    const page = await providerFor(env, credentials, { retry }).mail?.listCaptured(folders, { pageSize: 10 });
-    expect(page?.refs.map((r) => r.messageId !== undefined)).toEqual([true, true, true]);
-    expect(env.sim.handle.counters.count(testMailbox, 'messages.get') - before).toBe(4);
+    const results = (await providerFor(env, credentials, { retry }).mail?.fetchRaw(refs)) ?? [];
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(env.sim.handle.counters.count(testMailbox, 'messages.get')).toBe(4);
     expect(waits).toEqual([375]);
+  });
+
+  describe('paced below the per-user quota', () => {
+    /** Providers of one process (shared buckets and cache) whose quota waits move the fake clock. */
+    function process(quota: GmailQuotaOptions) {
+      const shared = gmailShared({ quota });
+      const waits: number[] = [];
+      const sleep = async (ms: number) => {
+        waits.push(ms);
+        env.clock.advance(ms);
+      };
+      const ctx = { mailbox: testMailbox, credentials, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: env.fetch };
+      return { waits, run: () => createGoogleProvider(ctx, { retry: { sleep } }, shared).mail as MailAbility };
+    }
+
+    it('spreads the raw gets over the minutes the quota needs: no 429, each message fetched once', async () => {
+      env.clock.advance(61_000); // beforeEach's label calls leave the window
+      env.sim.handle.setQuotaLimit(1500);
+      const messages = Array.from({ length: 400 }, () => testMessage('paced'));
+      for (const m of messages) env.sim.handle.placeMessage(testMailbox, 'Tandem', m.raw);
+      const p = process({ limitPerMinute: 1500, maxRunWaitMs: Number.POSITIVE_INFINITY });
+      const run = p.run();
+      const refs = (await run.listCaptured(folders, { pageSize: 500 })).refs;
+      const raw = await run.fetchRaw(refs);
+      expect(raw.filter((r) => !r.ok)).toEqual([]);
+      // 2,005 units at 1,350 a minute: about a minute and a half of waits, and not one refusal.
+      expect(env.sim.handle.counters.count(testMailbox, 'messages.get')).toBe(400);
+      expect(p.waits.reduce((n, w) => n + w, 0)).toBeGreaterThan(60_000);
+    });
+
+    it('a run stopped by the pacing keeps what it paid for: the next run fetches nothing twice', async () => {
+      const messages = Array.from({ length: 300 }, () => testMessage('stopped'));
+      for (const m of messages) env.sim.handle.placeMessage(testMailbox, 'Tandem', m.raw);
+      const p = process({ maxRunWaitMs: 1_000 });
+      const first = p.run();
+      const refs = (await first.listCaptured(folders, { pageSize: 500 })).refs;
+      // 1,500 units against a burst of 1,350 and 1 s of waiting allowed: the run stops partway.
+      const e = await failure(first.fetchRaw(refs));
+      expect(e).toMatchObject({ kind: 'throttled', code: 'gmail_quota_paced' });
+      const paid = env.sim.handle.counters.count(testMailbox, 'messages.get');
+      expect(paid).toBeGreaterThan(0);
+      expect(paid).toBeLessThan(300);
+
+      env.clock.advance(e.retryAfterMs ?? 0); // the engine's throttle state, then the next run
+      const second = p.run();
+      const raw = await second.fetchRaw((await second.listCaptured(folders, { pageSize: 500 })).refs);
+      expect(raw.every((r) => r.ok)).toBe(true);
+      expect(env.sim.handle.counters.count(testMailbox, 'messages.get')).toBe(300);
+      expect((await second.markProcessed(folders, refs)).every((r) => r.ok)).toBe(true);
+      // Moved messages leave the cache: fetching them again pays again.
+      await second.fetchRaw(refs.slice(0, 1));
+      expect(env.sim.handle.counters.count(testMailbox, 'messages.get')).toBe(301);
+    });
   });
 
   it('429 rateLimitExceeded is throttled with the Retry-After, which a read waits out', async () => {

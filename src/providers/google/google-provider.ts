@@ -5,7 +5,7 @@
  * simulator.
  */
 import type { Provider, ProviderContext, ProviderFactory } from '../provider';
-import { createGmailMail, type GmailMailOptions } from './gmail-mail';
+import { createGmailMail, gmailShared, type GmailMailOptions, type GmailShared } from './gmail-mail';
 import { createGoogleCalendar, type GoogleCalendarOptions } from './google-calendar';
 import { GoogleClient, type GoogleClientOptions } from './google-client';
 import { googleIdentity } from './google-identity';
@@ -18,12 +18,20 @@ export interface GoogleProviderOptions extends GoogleClientOptions {
   push?: GooglePushOptions;
 }
 
-export function createGoogleProvider(ctx: ProviderContext, options: GoogleProviderOptions = {}): Provider {
+/**
+ * `shared` holds what outlives one run: Gmail quota buckets and paid raw bytes. The factory passes one
+ * for the whole process; a provider made on its own gets a fresh one.
+ */
+export function createGoogleProvider(ctx: ProviderContext, options: GoogleProviderOptions = {}, shared: GmailShared = gmailShared(options.mail)): Provider {
   const client = new GoogleClient(ctx, options);
+  // One Gmail user at one endpoint (the simulators of parallel tests share addresses, not ids).
+  const userKey = `${client.urls.gmailRoot}${ctx.mailbox.toLowerCase()}`;
+  // Quota waits use the client's injected sleep and shutdown signal, like its in-run retries.
+  const quota = shared.pacer.forRun(userKey, { clock: ctx.clock, sleep: client.retry.sleep, ...(client.retry.signal ? { signal: client.retry.signal } : {}) });
   return {
     kind: 'google',
     identity: () => googleIdentity(client),
-    mail: createGmailMail(client, options.mail),
+    mail: createGmailMail(client, userKey, quota, shared.rawCache),
     calendar: createGoogleCalendar(client, options.calendar),
     push: createGooglePush(client, ctx.mailbox, options.push),
   };
@@ -31,9 +39,10 @@ export function createGoogleProvider(ctx: ProviderContext, options: GoogleProvid
 
 /** A factory with options (the Pub/Sub topic for Gmail push comes from configuration). */
 export function createGoogleProviderFactory(options: GoogleProviderOptions = {}): ProviderFactory {
+  const shared = gmailShared(options.mail);
   return {
     kind: 'google',
-    create: (ctx) => createGoogleProvider(ctx, options),
+    create: (ctx) => createGoogleProvider(ctx, options, shared),
     oauth: (client, endpoints, deps) => createGoogleOAuth(client, endpoints, deps),
   };
 }

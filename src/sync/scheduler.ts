@@ -7,14 +7,14 @@ import type { Logger } from 'pino';
 import { transition, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
 import type { Clock } from '../domain/clock';
 import type { Db } from '../store/db';
-import type { ConnectedAccount } from '../store/repos/accounts';
+import type { DueAccount } from '../store/repos/accounts';
 
 export interface SchedulerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
   status?: StatusMachineConfig;
-  enqueueSync(accounts: ConnectedAccount[], reason: string): Promise<void>;
+  enqueueSync(accounts: DueAccount[], reason: string): Promise<void>;
   wakeOutbox(): Promise<void>;
 }
 

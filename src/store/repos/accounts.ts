@@ -11,6 +11,8 @@ import { clampLimit, guard, notFound, scoped, StoreError, type Scope } from './c
 
 export type ConnectedAccount = typeof connectedAccounts.$inferSelect;
 export type NewAccount = Omit<typeof connectedAccounts.$inferInsert, 'id' | 'companyId' | 'createdAt' | 'updatedAt' | 'expiresAt'> & { now: Date };
+/** An account due for a run, as the scheduler sees it. */
+export type DueAccount = Pick<ConnectedAccount, 'id' | 'companyId' | 'status'>;
 export type AccountPatch = Partial<Omit<ConnectedAccount, 'id' | 'companyId' | 'userId' | 'provider' | 'createdAt'>>;
 
 /** A connection lives 90 days and is renewed whenever its user signs in to Tandem. */
@@ -108,10 +110,13 @@ export class AccountsRepo {
     return rows.length;
   }
 
-  /** System: accounts whose next run is due, soonest first; 'needs_reconnect' and 'disabled' never run. */
-  async listDueForSync(now: Date, limit?: number): Promise<ConnectedAccount[]> {
+  /**
+   * System: accounts whose next run is due, soonest first; 'needs_reconnect' and 'disabled' never
+   * run. Only what the scheduler needs to ask for runs: the run itself reads the whole row.
+   */
+  async listDueForSync(now: Date, limit?: number): Promise<DueAccount[]> {
     return this.orm
-      .select()
+      .select({ id: connectedAccounts.id, companyId: connectedAccounts.companyId, status: connectedAccounts.status })
       .from(connectedAccounts)
       .where(
         and(

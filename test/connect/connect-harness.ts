@@ -24,7 +24,7 @@ import { CredentialService, openCredentials } from '../../src/sync/credentials';
 import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
 import { ProviderAccess } from '../../src/sync/provider-access';
 import { call, signIn, type Session } from '../api/api-harness';
-import { createTestDb } from '../support/test-db';
+import { createTestDb, type TestDriver } from '../support/test-db';
 
 export const publicUrl = 'http://tandem.test';
 export const googleApp = { clientId: 'tandem-sim.apps.googleusercontent.com', clientSecret: 'sim-google-client-secret' };
@@ -98,13 +98,13 @@ function accessFor(sims: Simulators, clock: FakeClock, logger: Logger, configure
  * seconds to start on a busy machine); `reset()` between tests gives each a fresh company, users,
  * clock and log capture, and frees every mailbox.
  */
-export async function startConnectHarness(options: { oauthConfigured?: boolean } = {}): Promise<ConnectHarness> {
+export async function startConnectHarness(options: { oauthConfigured?: boolean; driver?: TestDriver } = {}): Promise<ConnectHarness> {
   const clock = new FakeClock('2026-11-02T09:00:00Z');
   const logLines: string[] = [];
   const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
   const sims = await startSimulators({ clock, messagesPerMailbox: 0, eventsPerMailbox: 0 });
   sims.microsoft.handle.addMailbox({ ...otherTenantMailbox, displayName: 'Dora', type: 'user' });
-  const { db, cleanup } = await createTestDb('pglite');
+  const { db, cleanup } = await createTestDb(options.driver ?? 'pglite');
   const vault = createVault(new Map([['k1', randomBytes(32)]]), 'k1');
   const providers = accessFor(sims, clock, logger, options.oauthConfigured ?? true);
   const credentials = new CredentialService({ db, vault, clock, oauthFor: (account) => providers.oauthFor(account) });

@@ -9,6 +9,8 @@ import { createCalDavCalendar } from './caldav-calendar';
 import { watchCaptureFolder, type CaptureWatch, type WatchOptions } from './imap-idle';
 import { createImapMail } from './imap-mail';
 import { imapSettings, withImap } from './imap-session';
+import { verifyLogins } from './imap-verify';
+import { verifySmtp, type SmtpSettings } from './smtp-send';
 
 export interface ImapProviderOptions {
   /** 'auto' (default) uses RFC 6578 sync-collection when offered, else ctag + etag diff. */
@@ -32,21 +34,23 @@ const loopback = (host: string) => host === 'localhost' || host === '::1' || hos
 export function createImapProvider(ctx: ProviderContext, options: ImapProviderOptions = {}): ImapProvider {
   const imap = imapSettings(ctx, options.socketTimeoutMs);
   const smtpEndpoint = ctx.endpoints.smtp;
+  const smtp: SmtpSettings | undefined = smtpEndpoint && {
+    ...smtpEndpoint,
+    user: imap.user,
+    pass: imap.pass,
+    requireTls: options.smtpRequireTls ?? (!smtpEndpoint.secure && !loopback(smtpEndpoint.host)),
+  };
+  const dav = ctx.endpoints.caldavUrl ? new CalDavClient({ url: ctx.endpoints.caldavUrl, user: imap.user, pass: imap.pass }, ctx.fetch, ctx.clock) : undefined;
   const mail = createImapMail({
     imap,
-    smtp: smtpEndpoint && {
-      ...smtpEndpoint,
-      user: imap.user,
-      pass: imap.pass,
-      requireTls: options.smtpRequireTls ?? (!smtpEndpoint.secure && !loopback(smtpEndpoint.host)),
-    },
+    smtp,
     mailbox: ctx.mailbox,
     logger: ctx.logger,
     smtpFilesToSent: options.smtpFilesToSent,
   });
-  const calendar = ctx.endpoints.caldavUrl
+  const calendar = dav
     ? createCalDavCalendar({
-        dav: new CalDavClient({ url: ctx.endpoints.caldavUrl, user: imap.user, pass: imap.pass }, ctx.fetch, ctx.clock),
+        dav,
         clock: ctx.clock,
         organizer: ctx.mailbox,
         changeDetection: options.calendarChangeDetection,
@@ -58,8 +62,13 @@ export function createImapProvider(ctx: ProviderContext, options: ImapProviderOp
     mail,
     calendar,
     async identity(): Promise<MailboxIdentity> {
-      // A real login proves the credentials; IMAP has no notion of shared mailboxes or groups.
-      await withImap(imap, ctx.logger, 'identity', async (s) => s.client.noop());
+      // Real logins prove every server the account will use (imap-verify.ts); IMAP has no notion of
+      // shared mailboxes or groups. The CalDAV check also finds (and keeps) the calendar to sync.
+      await verifyLogins({
+        imap: () => withImap(imap, ctx.logger, 'identity', async (s) => s.client.noop()),
+        smtp: smtp && (() => verifySmtp(smtp)),
+        caldav: dav && (() => dav.calendar()),
+      });
       return { providerUserId: imap.user, address: ctx.mailbox, type: 'user' };
     },
     watchCapture(folders, onChange) {

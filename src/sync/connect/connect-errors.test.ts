@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderErrorKind } from '../../providers/errors';
+import { LoginCheckError, type CheckedServer, type LoginFailureReason } from '../../providers/imap/imap-verify';
 import { connectErrorFrom } from './connect-errors';
 
 describe('connectErrorFrom', () => {
@@ -27,5 +28,24 @@ describe('connectErrorFrom', () => {
   it('never passes the provider message through (it may name internals)', () => {
     const step = connectErrorFrom(new ProviderError('permanent', 'raw SOAP fault text')).toStep();
     expect(step.type === 'error' ? step.message : '').not.toContain('SOAP');
+  });
+
+  it.each<[CheckedServer, LoginFailureReason, string]>([
+    ['imap', 'credentials', 'invalid_credentials'],
+    ['imap', 'unreachable', 'provider_unavailable'],
+    ['imap', 'tls', 'imap_tls_failed'],
+    ['smtp', 'credentials', 'smtp_invalid_credentials'],
+    ['smtp', 'unreachable', 'smtp_unreachable'],
+    ['smtp', 'tls', 'smtp_tls_failed'],
+    ['smtp', 'refused', 'smtp_refused'],
+    ['caldav', 'credentials', 'caldav_invalid_credentials'],
+    ['caldav', 'unreachable', 'caldav_unreachable'],
+    ['caldav', 'tls', 'caldav_tls_failed'],
+    ['caldav', 'no_calendar', 'caldav_no_calendar'],
+    ['caldav', 'refused', 'caldav_refused'],
+  ])('a failed %s login check (%s) → %s, whatever the kind underneath', (server, reason, expected) => {
+    const step = connectErrorFrom(new LoginCheckError(server, reason, new ProviderError('auth_revoked', 'x'))).toStep();
+    expect(step).toMatchObject({ type: 'error', code: expected });
+    expect(step.type === 'error' ? step.message : '').toMatch(server === 'smtp' ? /SMTP/ : server === 'caldav' ? /CalDAV/ : /./);
   });
 });

@@ -59,6 +59,17 @@ export const connectErrorCodes = [
   'provider_error',
   'not_connected',
   'password_required',
+  // "Other mailbox": each server of the form is proved on its own (providers/imap/imap-verify.ts).
+  'imap_tls_failed',
+  'smtp_invalid_credentials',
+  'smtp_unreachable',
+  'smtp_tls_failed',
+  'smtp_refused',
+  'caldav_invalid_credentials',
+  'caldav_unreachable',
+  'caldav_tls_failed',
+  'caldav_no_calendar',
+  'caldav_refused',
 ] as const;
 export type ConnectErrorCode = (typeof connectErrorCodes)[number];
 
@@ -96,4 +107,14 @@ export const connectMessages: Record<ConnectErrorCode, string> = {
   provider_error: 'The mail provider refused the connection.',
   not_connected: 'No mailbox is connected.',
   password_required: 'Enter the mailbox password again and press Save to reconnect.',
+  imap_tls_failed: 'The secure (TLS) connection to the incoming mail (IMAP) server failed; check its port and encryption.',
+  smtp_invalid_credentials: 'The outgoing mail (SMTP) server did not accept the username or password.',
+  smtp_unreachable: 'The outgoing mail (SMTP) server could not be reached; check its name, port and encryption.',
+  smtp_tls_failed: 'The secure (TLS) connection to the outgoing mail (SMTP) server failed; check its port and encryption.',
+  smtp_refused: 'The outgoing mail (SMTP) server refused the connection; check its settings.',
+  caldav_invalid_credentials: 'The calendar (CalDAV) server did not accept the username or password.',
+  caldav_unreachable: 'The calendar (CalDAV) server could not be reached; check the CalDAV URL.',
+  caldav_tls_failed: 'The secure (TLS) connection to the calendar (CalDAV) server failed; check the CalDAV URL.',
+  caldav_no_calendar: 'No calendar with events was found for this account on the CalDAV server; create one there, or enter its URL.',
+  caldav_refused: 'The CalDAV URL did not answer as a calendar server; check it, or leave it empty to sync mail only.',
 };

@@ -134,6 +134,12 @@ export interface MailAbility {
   fetchRaw(refs: CapturedRef[]): Promise<ItemResult<Uint8Array>[]>;
   /** Batched move (Graph $batch move, Gmail batchModify, EWS MoveItem, IMAP MOVE). */
   markProcessed(folders: CaptureFolders, refs: CapturedRef[]): Promise<ItemResult<void>[]>;
+  /**
+   * Set when a move is charged per call, not per message (Gmail batchModify: 50 quota units for up to
+   * 1,000 ids): the capture run then moves a whole listing page in calls of up to this many refs,
+   * after every batch of the page is stored, instead of one call per batch.
+   */
+  readonly moveGroupSize?: number;
   /** Sends so that the message sits in the user's Sent folder. */
   send(mail: OutgoingMail): Promise<SentRef>;
   /** Looks in Sent for our Message-ID (after an ambiguous failure, before resending). */

@@ -95,6 +95,9 @@ export function createGmailMail(client: GoogleClient, mailbox: string, quota: Gm
   }
 
   return {
+    // One batchModify (50 units) takes up to 1,000 ids: moving a page at once costs one call, not five.
+    moveGroupSize: maxModifyIds,
+
     async ensureCaptureFolders(names: CaptureFolderNames): Promise<CaptureFolders> {
       await quota.spend('labels.list');
       const { labels = [] } = await client.call(() => users.labels.list({ userId: 'me' }));

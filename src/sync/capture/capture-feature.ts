@@ -10,7 +10,8 @@
 import type { ConnectedAccount } from '../../store/repos/accounts';
 import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
 import { databaseBlobStore, defaultMaxAttachmentBytes, type BlobStore } from './blob-store';
-import { CaptureBatch } from './capture-batch';
+import type { CapturedRef } from '../../providers/provider';
+import { CaptureBatch, type StoredBatch } from './capture-batch';
 import { runOverlapped } from './capture-pipeline';
 import { requireMail } from './require-mail';
 
@@ -49,6 +50,7 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
     async run(ctx: FeatureContext): Promise<FeatureOutcome> {
       const { account, db, scope, clock } = ctx;
       const mail = requireMail(ctx.provider);
+      const groupSize = mail.moveGroupSize !== undefined && mail.moveGroupSize > batchSize ? mail.moveGroupSize : undefined;
       const folders = await mail.ensureCaptureFolders({ capture: account.captureFolderName, processed: account.processedFolderName });
       if (folders.captureId !== account.captureFolderId || folders.processedId !== account.processedFolderId) {
         await db.repos.accounts.update(scope, account.id, { captureFolderId: folders.captureId, processedFolderId: folders.processedId }, clock.now());
@@ -80,16 +82,28 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
         for (const r of refs) attempted.add(r.id);
         let moved = 0;
         let retryable = false;
+        // A provider that charges moves per call (Gmail) gets the page's stored refs in as few calls as
+        // it takes; each batch's step then only reports its counts. Moves still follow the commits.
+        const grouped: CapturedRef[] = [];
         const steps = chunks(refs, batchSize).map((batchRefs) => {
           const batch = new CaptureBatch(batchContext);
-          return { load: () => batch.load(batchRefs), store: batch.store.bind(batch), move: batch.move.bind(batch) };
+          const move = (stored: StoredBatch) => {
+            if (!groupSize) return batch.move(stored);
+            grouped.push(...stored.toMove);
+            return batch.move({ ...stored, toMove: [] });
+          };
+          return { load: () => batch.load(batchRefs), store: batch.store.bind(batch), move };
         });
-        for (const result of await runOverlapped(steps)) {
+        const results = await runOverlapped(steps);
+        for (const toMove of chunks(grouped, groupSize ?? batchSize)) results.push(await new CaptureBatch(batchContext).move({ created: 0, toMove }));
+        for (const result of results) {
           moved += result.done;
           outcome.errors += result.errors;
           retryable ||= result.retryable;
         }
         outcome.items += moved;
+        // Committed and moved: a run that stops later (throttled by Gmail quota pacing) still made progress.
+        if (moved > 0) ctx.progress?.(moved);
         // Only once the page's activities are committed, and only if nothing in it waits for a retry.
         if (page.cursor && !retryable) await db.repos.syncState.setCursor(scope, account.id, 'capture', page.cursor, clock.now());
         if (!page.nextPageToken || attempted.size >= maxMessages) break;

@@ -86,6 +86,20 @@ describe.each(testDrivers())(`calendar sync over ${label} (%s)`, (driver) => {
     ]);
   });
 
+  it('a Tandem appointment deleted at the provider before any pull saw it is cancelled (deltas need not report it)', async () => {
+    const { world, side } = await fresh(t);
+    await world.sync(); // the delta cursor now predates the push
+    const appt = await world.crmCreate({ subject: 'Short-lived' });
+    expect(await world.drain()).toEqual(['delivered']);
+    const [pushed] = await world.rows();
+    await side.deleteEvent(pushed?.providerId ?? '');
+    await world.sync();
+    expect(await world.rows()).toMatchObject([{ id: appt.id, cancelled: true }]);
+    expect((await world.db.repos.appointments.history(world.scope, appt.id)).map((h) => h.what)).toEqual(['deleted_at_provider']);
+    await settle(world);
+    expect(await world.rows()).toMatchObject([{ id: appt.id, cancelled: true }]);
+  });
+
   it('a weekly series with one moved and one cancelled occurrence displays correctly across the DST change', async () => {
     const { world, side } = await fresh(t);
     // Tuesdays 09:00 Berlin from 20 Oct (CEST, UTC+2); DST ends 25 Oct, later instances are CET (UTC+1).

@@ -10,7 +10,7 @@ import type { CalendarAbility, CalendarChanges, CalendarWindow, Provider } from 
 import type { FeatureContext, FeatureOutcome, SyncFeature } from '../feature';
 import { decodeCalendarCursor, encodeCalendarCursor, resumeFrom } from './calendar-cursor';
 import { CalendarStore } from './calendar-store';
-import { mergePages, planPage, planSweep, type CalendarOp } from './reconcile';
+import { mergePages, planPage, planSweep, planUnconfirmed, type CalendarOp } from './reconcile';
 
 export interface CalendarFeatureOptions {
   window?: SyncWindowConfig;
@@ -43,16 +43,18 @@ export function lookupWindow(now: Date, days: number): CalendarWindow {
  * moved): ask the provider before cancelling; if it is there, take its new state instead.
  */
 async function verifyCancels(ops: CalendarOp[], calendar: CalendarAbility, window: CalendarWindow): Promise<CalendarOp[]> {
-  if (!calendar.findByTandemId) return ops;
+  if (!calendar.findByTandemId) return ops.filter((op) => op.op !== 'cancel' || op.etag === undefined);
   const find = calendar.findByTandemId.bind(calendar);
-  return Promise.all(
-    ops.map(async (op): Promise<CalendarOp> => {
+  const checked = await Promise.all(
+    ops.map(async (op): Promise<CalendarOp | undefined> => {
       if (op.op !== 'cancel' || !op.verify) return op;
       const found = await find(op.appointmentId, window);
       if (!found || found.cancelled) return { ...op, verify: false };
+      if (op.etag !== undefined && op.etag === found.etag) return undefined;
       return { op: 'link', appointmentId: op.appointmentId, version: op.version, event: found, content: true };
     }),
   );
+  return checked.filter((op): op is CalendarOp => op !== undefined);
 }
 
 export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeature {
@@ -73,6 +75,8 @@ export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeatu
       const stored = decodeCalendarCursor(await db.repos.syncState.getCursor(scope, account.id, 'calendar'));
       let cursor = resumeFrom(stored, window, ctx.fullResync);
       let full = cursor === null;
+      // Tandem appointments written after the previous pull ended may be unknown to the delta.
+      const pushedAfter = full ? null : await store.cursorWrittenAt(db.orm);
       const seen = new Set<string>();
       const outcome: FeatureOutcome = { items: 0, errors: 0 };
       const planOptions = { window, completeSeries: completeSeries(ctx.provider) };
@@ -96,6 +100,10 @@ export function calendarFeature(options: CalendarFeatureOptions = {}): SyncFeatu
             rows.filter((r) => r.origin === 'crm').map((r) => r.id),
           );
           ops = [...ops, ...planSweep(rows, seen, { pending }, window, ops)];
+        } else if (last && pushedAfter) {
+          const pushed = await store.linkedSince(db.orm, pushedAfter);
+          const pending = await store.pendingAppointmentIds(db.orm, pushed.map((r) => r.id));
+          ops = [...ops, ...planUnconfirmed(pushed, new Set([...seen, ...changes.deletions]), { pending }, ops)];
         }
         ops = await verifyCancels(ops, calendar, lookupWindow(clock.now(), lookupDays));
         const envelope = encodeCalendarCursor({ window, round: full && !last ? 'full' : 'delta', cursor: nextCursor });

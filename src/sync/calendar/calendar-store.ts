@@ -3,11 +3,11 @@
  * that apply planned operations (batched upserts, version-guarded updates of Tandem appointments).
  * Everything runs on the handle it is given, so one page's writes and its cursor share a transaction.
  */
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ProviderEvent } from '../../providers/provider';
 import type { Orm, Store } from '../../store/db';
 import { isUuid } from '../../store/repos/common';
-import { appointments, outbox } from '../../store/schema';
+import { appointments, outbox, syncCursors } from '../../store/schema';
 import { eventColumns } from './event-fields';
 import { upsertProviderRows } from './provider-upsert';
 import type { CalendarOp, PageState, StoredRow } from './reconcile';
@@ -75,6 +75,23 @@ export class CalendarStore {
       .select(storedColumns)
       .from(appointments)
       .where(and(this.byAccount(), isNotNull(appointments.providerId), unlisted));
+  }
+
+  /** When the calendar cursor was last written: the end of the previous pull, or null before the first. */
+  async cursorWrittenAt(orm: Orm): Promise<Date | null> {
+    const [row] = await orm
+      .select({ at: syncCursors.updatedAt })
+      .from(syncCursors)
+      .where(and(eq(syncCursors.companyId, this.ref.companyId), eq(syncCursors.accountId, this.ref.accountId), eq(syncCursors.feature, 'calendar')));
+    return row?.at ?? null;
+  }
+
+  /** Live Tandem appointments of this account written since `since` (by the outbox, mostly) and linked to a provider id. */
+  async linkedSince(orm: Orm, since: Date): Promise<StoredRow[]> {
+    return orm
+      .select(storedColumns)
+      .from(appointments)
+      .where(and(this.byAccount(), eq(appointments.origin, 'crm'), eq(appointments.cancelled, false), isNotNull(appointments.providerId), gte(appointments.updatedAt, since)));
   }
 
   async pendingAppointmentIds(orm: Orm, appointmentIds: readonly string[]): Promise<Set<string>> {

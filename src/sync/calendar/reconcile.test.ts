@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../../providers/provider';
-import { mergePages, planPage, planSweep, type CalendarOp, type PageState, type StoredRow } from './reconcile';
+import { mergePages, planPage, planSweep, planUnconfirmed, type CalendarOp, type PageState, type StoredRow } from './reconcile';
 
 const ACCOUNT = 'acc-1';
 const window = { start: new Date('2026-10-23T00:00:00Z'), end: new Date('2027-01-02T00:00:00Z') };
@@ -220,5 +220,21 @@ describe('mergePages', () => {
       { upserts: [], deletions: ['N'] },
     ]);
     expect(summary(plan([...merged.upserts], [...merged.deletions], s))).toEqual(['delete(deleted) B', 'upsert A']);
+  });
+});
+
+describe('planUnconfirmed', () => {
+  it('asks the provider about pushed appointments the delta did not mention, unless pending, cancelled or already planned', () => {
+    const pushed = [
+      row('quiet', { origin: 'crm', providerId: 'Q', etag: 'eq' }),
+      row('named', { origin: 'crm', providerId: 'N', etag: 'en' }),
+      row('pending', { origin: 'crm', providerId: 'P', etag: 'ep' }),
+      row('gone', { origin: 'crm', providerId: 'G', etag: 'eg', cancelled: true }),
+      row('linked', { origin: 'crm', providerId: 'L', etag: 'el' }),
+    ];
+    const planned: CalendarOp[] = [{ op: 'link', appointmentId: 'linked', version: 1, event: ev('L'), content: true }];
+    expect(planUnconfirmed(pushed, new Set(['N']), { pending: new Set(['pending']) }, planned)).toEqual([
+      { op: 'cancel', appointmentId: 'quiet', version: 1, providerId: 'Q', verify: true, etag: 'eq' },
+    ]);
   });
 });

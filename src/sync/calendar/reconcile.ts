@@ -41,8 +41,11 @@ export type CalendarOp =
   | { op: 'upsert'; event: ProviderEvent }
   /** A Tandem appointment seen at the provider. `content`: take the provider's fields too. */
   | { op: 'link'; appointmentId: string; version: number; event: ProviderEvent; content: boolean }
-  /** A Tandem appointment gone at the provider. `verify`: ask the provider first (it may have left the window). */
-  | { op: 'cancel'; appointmentId: string; version: number; providerId: string; verify: boolean }
+  /**
+   * A Tandem appointment gone at the provider. `verify`: ask the provider first (it may have left the
+   * window). `etag`: what the store holds; found with it unchanged, there is nothing to do.
+   */
+  | { op: 'cancel'; appointmentId: string; version: number; providerId: string; verify: boolean; etag?: string | null }
   | { op: 'delete'; providerIds: string[]; why: 'deleted' | 'not_in_series' | 'not_seen' };
 
 export interface PageChanges {
@@ -221,4 +224,19 @@ export function planSweep(
     if (op) ops.push(op);
   }
   return gone.length > 0 ? [{ op: 'delete', providerIds: gone, why: 'not_seen' }, ...ops] : ops;
+}
+
+/**
+ * After the last page of a delta round: Tandem appointments pushed since the previous pull that the
+ * round did not mention. A delta need not report an event made and deleted between two pulls (EWS
+ * SyncFolderItems reports deletions only of items the sync state has handed out), so each is checked
+ * at the provider: gone → cancelled; changed → linked; as stored → nothing.
+ */
+export function planUnconfirmed(pushed: readonly StoredRow[], mentioned: ReadonlySet<string>, state: Pick<PageState, 'pending'>, alreadyPlanned: readonly CalendarOp[]): CalendarOp[] {
+  const planned = new Set(alreadyPlanned.flatMap((op) => (op.op === 'link' || op.op === 'cancel' ? [op.appointmentId] : [])));
+  return pushed.flatMap((row) => {
+    if (row.providerId === null || mentioned.has(row.providerId) || planned.has(row.id)) return [];
+    const op = cancelOp(row, state, row.providerId);
+    return op?.op === 'cancel' ? [{ ...op, etag: row.etag }] : [];
+  });
 }

@@ -78,6 +78,22 @@ describe.each(testDrivers())('Gmail capture paced below the per-user quota (%s)'
     await env?.close();
   });
 
+  it('a page of 300 is stored in three batches and moved by one batchModify', async () => {
+    const { handle } = env.sim;
+    const { scope, userId } = await createTestCompany(t.db);
+    const vault = testVault();
+    // 1,500 units of raw gets: past the burst, so the pacing waits a few seconds (on the fake clock).
+    const factory = createGoogleProviderFactory({ retry: { sleep: async (ms) => env.clock.advance(ms) } });
+    const engine = testEngine(t.db, vault, { features: [captureFeature()], factory, clock: env.clock, oauth: env.oauth });
+    const account = await connectAccount(t.db, vault, scope, { userId, provider: 'google', mailboxAddress: testMailbox, endpoints: env.endpoints, credentials: await connect(env), now: env.clock.now() });
+    expect(await engine.sync(account)).toMatchObject({ outcome: 'succeeded' });
+    for (let i = 0; i < 300; i++) handle.placeMessage(testMailbox, 'Tandem', rawMessage({ from: `client${i}@elsewhere.example`, to: testMailbox, subject: `Page ${i}` }));
+    expect(await engine.sync(account)).toEqual({ outcome: 'succeeded', items: 300, errors: 0 });
+    expect(handle.messagesWithLabel(testMailbox, 'Processed')).toHaveLength(300);
+    expect(handle.counters.count(testMailbox, 'messages.batchModify')).toBe(1);
+    expect(handle.counters.count(testMailbox, 'messages.get')).toBe(300);
+  });
+
   it('a backlog over a minute of quota: runs stop throttled and resume, no 429, one raw get per message', async () => {
     const { handle } = env.sim;
     const limit = 1500; // units a minute; 300 messages need 1,500 for their raw gets alone

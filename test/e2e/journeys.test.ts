@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTimeZone } from '../../src/store/seed-demo';
 import { startDovecot, type DovecotServer } from '../support/servers/dovecot';
 import { freePort as freeLoopbackPort } from '../support/servers/net-utils';
+import { startSmtpSink, type SmtpSink } from '../support/servers/smtp-sink';
 import { launchBrowser, screenshot, watchPage } from './support/browser';
 import { dropIntoImapTandemFolder, folderNames } from './support/dovecot-mailbox';
 import { dropIntoTandemFolder, expectConnected, expectOnActivities, nav as navOn, signInToTandem, type Captured } from './support/journey-steps';
@@ -37,6 +38,8 @@ let watched: { errors: string[] };
 let cara: { page: Page; watched: { errors: string[] } };
 /** Cara's "Other mailbox (IMAP)": the journey's own Dovecot, started when her IMAP step runs. */
 let dovecot: DovecotServer | undefined;
+/** …and her SMTP server (connecting proves the SMTP login too). */
+let smtp: SmtpSink | undefined;
 
 beforeAll(async () => {
   await buildWebUi();
@@ -52,6 +55,7 @@ afterAll(async () => {
   await browser?.close();
   await tandem?.stop();
   await dovecot?.stop();
+  await smtp?.stop();
 });
 
 const nav = (name: string) => navOn(page, name);
@@ -264,7 +268,7 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
 
   it('connects Cara’s own IMAP mailbox (a real Dovecot) through the form: an unreachable server and a wrong password are refused, the right one connects and captures', async () => {
     const login = { user: 'cara', password: 'cara-Imap-2026' };
-    dovecot = await startDovecot({ users: [login] });
+    [dovecot, smtp] = await Promise.all([startDovecot({ users: [login] }), startSmtpSink({ users: [login] })]);
     const p = cara.page;
     await navOn(p, 'Settings').click();
     await p.reload();
@@ -285,8 +289,9 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await p.getByRole('combobox', { name: 'IMAP encryption' }).selectOption({ label: 'STARTTLS' });
     // First a port nothing listens on: the server cannot be reached.
     await p.getByRole('textbox', { name: 'IMAP port' }).fill(String(await freeLoopbackPort('127.0.0.1')));
-    // Connecting proves the IMAP login; SMTP is used when sending (the journey sends nothing from it).
-    await p.getByRole('textbox', { name: 'SMTP server' }).fill('127.0.0.1');
+    // Connecting proves the IMAP login, then the SMTP login (the journey sends nothing from it).
+    await p.getByRole('textbox', { name: 'SMTP server' }).fill(smtp.host);
+    await p.getByRole('textbox', { name: 'SMTP port' }).fill(String(smtp.port));
     await p.getByRole('combobox', { name: 'SMTP encryption' }).selectOption({ label: 'STARTTLS' });
     await p.getByRole('textbox', { name: 'CalDAV URL (optional)' }).fill('');
     await screenshot(p, 'settings-imap-form');
@@ -309,7 +314,7 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await p.locator('input[type="password"]').fill(login.password);
     await p.getByRole('button', { name: 'Save' }).click();
     await p.getByRole('status').filter({ hasText: 'Your sync settings are saved.' }).waitFor({ timeout: 45_000 });
-    await expectConnected(p, tandem.url, 'cara@greenleaf.example (Other (IMAP/SMTP))');
+    await expectConnected(p, tandem.url, 'cara@greenleaf.example (Other mailbox (IMAP))');
     expect(await folderNames(dovecot, login)).toEqual(expect.arrayContaining(['Tandem', 'Processed']));
     await screenshot(p, 'settings-imap-connected');
 

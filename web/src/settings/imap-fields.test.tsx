@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncSettings } from '../api/schemas';
 import { answer } from '../test/fake-api';
 import { renderWithApi } from '../test/render';
+import { refusalHint } from './imap-fields';
 import { SyncSettingsPage } from './sync-settings-page';
 
 const noMailbox: SyncSettings = { syncEmail: true, syncCalendar: false, syncCaptureFolder: true, calendarPrivacy: 'public', provider: null, account: null };
@@ -161,6 +162,45 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
     expect(screen.getByText('Tandem could not reach this server: check its name, port and encryption.')).toBeTruthy();
     expect(field(/^IMAP server/).getAttribute('aria-invalid')).toBe('true');
     expect(field(/^IMAP server/).value).toBe('127.0.0.1');
+  });
+
+  it.each([
+    ['invalid_credentials', 'password'],
+    ['smtp_invalid_credentials', 'password'],
+    ['caldav_invalid_credentials', 'password'],
+    ['provider_unavailable', 'imap'],
+    ['imap_tls_failed', 'imap'],
+    ['smtp_unreachable', 'smtp'],
+    ['smtp_tls_failed', 'smtp'],
+    ['smtp_refused', 'smtp'],
+    ['caldav_unreachable', 'caldavUrl'],
+    ['caldav_tls_failed', 'caldavUrl'],
+    ['caldav_no_calendar', 'caldavUrl'],
+    ['caldav_refused', 'caldavUrl'],
+  ] as const)('a %s refusal is hinted at the %s field and nowhere else', (code, at) => {
+    for (const f of ['password', 'imap', 'smtp', 'caldavUrl'] as const) {
+      if (f === at) expect(refusalHint(code, f)).toBeTruthy();
+      else expect(refusalHint(code, f)).toBeUndefined();
+    }
+    expect(refusalHint('mailbox_in_use', at)).toBeUndefined();
+    expect(refusalHint(null, at)).toBeUndefined();
+  });
+
+  it.each([
+    ['smtp_invalid_credentials', /^Password/, /Not accepted by the outgoing \(SMTP\) server/, [/^IMAP server/, /^SMTP server/, /^CalDAV URL/]],
+    ['smtp_unreachable', /^SMTP server/, /could not reach this server/, [/^IMAP server/, /^Password/]],
+    ['caldav_no_calendar', /^CalDAV URL/, /No calendar found for this account/, [/^IMAP server/, /^SMTP server/, /^Password/]],
+  ])('a %s refusal points at its own field only and keeps the form filled', async (code, at, hint, notAt) => {
+    renderPage(noMailbox, () => ({ next: { type: 'error', code, message: `The API's message for ${code}.` } }));
+    await chooseImap();
+    fillCustom();
+    type(/^CalDAV URL/, 'https://dav.mail.tandem.test/');
+    save();
+    expect(await screen.findByText(`The API's message for ${code}.`)).toBeTruthy();
+    expect(screen.getByText(hint)).toBeTruthy();
+    expect(field(at).getAttribute('aria-invalid')).toBe('true');
+    for (const other of notAt) expect(field(other).getAttribute('aria-invalid')).not.toBe('true');
+    expect([field(/^SMTP port/).value, field(/^CalDAV URL/).value]).toEqual(['2525', 'https://dav.mail.tandem.test/']);
   });
 
   it('sends nothing while a field is missing or wrong, and says which', async () => {

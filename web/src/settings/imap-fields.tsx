@@ -25,6 +25,34 @@ const securityOptions: { value: Security; label: string }[] = [
   { value: 'starttls', label: 'STARTTLS' },
 ];
 
+type HintedField = 'password' | 'imap' | 'smtp' | 'caldavUrl';
+
+/**
+ * Where each connect refusal points (codes from the API's connect step, one per server and reason):
+ * the password, the server's host row, or the CalDAV URL. The API's message says the same in the
+ * notice above the form.
+ */
+const refusalHints: Record<string, { field: HintedField; hint: string }> = {
+  invalid_credentials: { field: 'password', hint: 'Not accepted by the mail server: check the username and the (app) password.' },
+  smtp_invalid_credentials: { field: 'password', hint: 'Not accepted by the outgoing (SMTP) server: check the username and the (app) password.' },
+  caldav_invalid_credentials: { field: 'password', hint: 'Not accepted by the calendar (CalDAV) server: check the username and the (app) password.' },
+  // An unreachable server is most often a mistyped name, a wrong port or the other encryption.
+  provider_unavailable: { field: 'imap', hint: 'Tandem could not reach this server: check its name, port and encryption.' },
+  imap_tls_failed: { field: 'imap', hint: 'The secure connection failed: check the port and the encryption.' },
+  smtp_unreachable: { field: 'smtp', hint: 'Tandem could not reach this server: check its name, port and encryption.' },
+  smtp_tls_failed: { field: 'smtp', hint: 'The secure connection failed: check the port and the encryption.' },
+  smtp_refused: { field: 'smtp', hint: 'This server refused the connection: check its name and port.' },
+  caldav_unreachable: { field: 'caldavUrl', hint: 'Tandem could not reach this address: check it, or leave it empty to sync mail only.' },
+  caldav_tls_failed: { field: 'caldavUrl', hint: 'The secure (https) connection failed: check the address.' },
+  caldav_no_calendar: { field: 'caldavUrl', hint: 'No calendar found for this account: create one at your host, or enter the calendar’s own URL.' },
+  caldav_refused: { field: 'caldavUrl', hint: 'This address did not answer as a CalDAV server: check it, or leave it empty to sync mail only.' },
+};
+
+export function refusalHint(refusal: string | null, field: HintedField): string | undefined {
+  const found = refusal ? refusalHints[refusal] : undefined;
+  return found?.field === field ? found.hint : undefined;
+}
+
 function ServerFields({ which, value, onChange, fieldError, hostHint }: { which: 'imap' | 'smtp'; value: ImapInput; onChange: (v: ImapInput) => void; fieldError: (name: string) => string | undefined; hostHint?: string | undefined }) {
   const label = which.toUpperCase();
   const server = value[which];
@@ -66,9 +94,8 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
   const list = presets.data ?? [];
   const preset = list.find((p) => p.id === value.presetId);
   const set = (key: 'password' | 'caldavUrl') => (e: { currentTarget: { value: string } }) => onChange({ ...value, [key]: e.currentTarget.value });
-  const passwordError = fieldError('imap.password') ?? (refusal === 'invalid_credentials' ? 'Not accepted by the mail server: check the username and the (app) password.' : undefined);
-  // An unreachable server is most often a mistyped name, a wrong port or the other encryption.
-  const unreachable = refusal === 'provider_unavailable' ? 'Tandem could not reach this server: check its name, port and encryption.' : undefined;
+  const passwordError = fieldError('imap.password') ?? refusalHint(refusal, 'password');
+  const caldavError = fieldError('imap.caldavUrl') ?? refusalHint(refusal, 'caldavUrl');
 
   // A connected mailbox keeps its saved servers and password; the fields open only to change them.
   if (connected && !changing) {
@@ -127,10 +154,10 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
           aria-invalid={passwordError ? true : undefined}
         />
         <Fieldset legend="Incoming mail (IMAP)" variant="unstyled">
-          <ServerFields which="imap" value={value} onChange={onChange} fieldError={fieldError} hostHint={unreachable} />
+          <ServerFields which="imap" value={value} onChange={onChange} fieldError={fieldError} hostHint={refusalHint(refusal, 'imap')} />
         </Fieldset>
         <Fieldset legend="Outgoing mail (SMTP)" variant="unstyled">
-          <ServerFields which="smtp" value={value} onChange={onChange} fieldError={fieldError} />
+          <ServerFields which="smtp" value={value} onChange={onChange} fieldError={fieldError} hostHint={refusalHint(refusal, 'smtp')} />
         </Fieldset>
         <TextInput
           label="CalDAV URL (optional)"
@@ -138,7 +165,7 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
           type="url"
           value={value.caldavUrl}
           onChange={set('caldavUrl')}
-          error={fieldError('imap.caldavUrl')}
+          error={caldavError}
           spellCheck={false}
         />
       </Stack>

@@ -25,7 +25,7 @@ export const providerLabels = {
   microsoft: 'Microsoft 365',
   google: 'Google',
   exchange: 'Exchange',
-  imap: 'Other (IMAP/SMTP)',
+  imap: 'Other mailbox (IMAP)',
 } as const;
 
 const statusLabels: Record<string, { label: string; color: string }> = {

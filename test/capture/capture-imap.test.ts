@@ -176,7 +176,7 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
       expect(await w.engine.sync(account)).toMatchObject({ outcome: 'succeeded', items: 1 });
 
       const changed = `${user.password}-changed-at-the-provider`;
-      servers.dovecot.setPassword(user.user, changed);
+      await servers.dovecot.setPassword(user.user, changed);
       await client.drop('Tandem', rawMessage({ id: 'after@client.example', from: 'p@client.example', to: user.address }));
       expect(await w.engine.sync(account)).toMatchObject({ outcome: 'failed', kind: 'auth_revoked' });
       expect(await w.db.repos.accounts.get(w.scope, account.id)).toMatchObject({ status: 'needs_reconnect' });

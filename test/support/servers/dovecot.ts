@@ -36,7 +36,7 @@ export interface DovecotServer {
   separator: string;
   prefix: string;
   /** Changes a user's password, as the user would at their provider; the next login needs the new one. */
-  setPassword(user: string, password: string): void;
+  setPassword(user: string, password: string): Promise<void>;
   /** Stops the server but keeps its mail, so `up()` restarts it on the same port with the same data. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -141,6 +141,31 @@ function greets(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** True once `user` logs in with `password` (a raw IMAP LOGIN, so no client library's retries). */
+function logsIn(host: string, port: number, user: string, password: string): Promise<boolean> {
+  const quoted = (v: string) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    let seen = '';
+    let sent = false;
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(5_000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('data', (chunk) => {
+      seen += chunk.toString('latin1');
+      if (!sent && seen.includes('\r\n')) {
+        sent = true;
+        socket.write(`a LOGIN ${quoted(user)} ${quoted(password)}\r\n`);
+      }
+      if (/^a OK/m.test(seen)) done(true);
+      else if (/^a (NO|BAD)/m.test(seen)) done(false);
+    });
+  });
+}
+
 export async function startDovecot(options: DovecotOptions): Promise<DovecotServer> {
   const settings = {
     users: options.users,
@@ -157,7 +182,6 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
   for (const sub of ['run', 'state', 'home']) mkdirSync(join(dir, sub));
   chownSync(join(dir, 'home'), owner.uid, owner.gid);
   const passwords = new Map(settings.users.map((u) => [u.user, u.password]));
-  // passwd-file is re-read when its mtime or size changes, and Dovecot's auth cache is off by default.
   const writePasswd = () => writeFileSync(join(dir, 'passwd'), [...passwords].map(([user, password]) => `${user}:{PLAIN}${password}::::\n`).join(''));
   writePasswd();
   const port = await freePort(host);
@@ -185,10 +209,13 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
     users: settings.users,
     separator: settings.separator,
     prefix: settings.prefix,
-    setPassword(user, password) {
+    async setPassword(user, password) {
       if (!passwords.has(user)) throw new Error(`no Dovecot user ${user}`);
       passwords.set(user, password);
       writePasswd();
+      // The running auth process keeps the passwd-file it loaded; SIGHUP restarts it (open sessions stay).
+      child?.kill('SIGHUP');
+      await waitUntil(() => logsIn(host, port, user, password), 'dovecot to take the new password');
     },
     up,
     down,

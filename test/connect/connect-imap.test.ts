@@ -106,11 +106,18 @@ describe.each(testDrivers())('IMAP connect (%s)', (driver) => {
     expect(smtp.messages.length).toBe(sent);
   });
 
-  it('without a CalDAV URL, IMAP and SMTP are proved and the calendar is not asked for', async () => {
+  it('without a CalDAV URL and with Sync Calendar off, IMAP and SMTP are proved and the calendar is not asked for', async () => {
     const session = await signInAs(h, h.member);
-    expect(await save(h, session, settings('imap', { imap: imapForm(nora, { caldavUrl: null }) }))).toEqual({ type: 'done' });
+    expect(await save(h, session, settings('imap', { syncCalendar: false, imap: imapForm(nora, { caldavUrl: null }) }))).toEqual({ type: 'done' });
     const [row] = await accountRows(h);
     expect(row?.endpoints).not.toHaveProperty('caldavUrl');
+  });
+
+  it('Sync Calendar without a CalDAV URL, and no calendar server at the address’s domain: refused, asking for the URL', async () => {
+    // mail.tandem.test does not resolve (RFC 6761), as a domain with no /.well-known/caldav answers nothing.
+    const next = await refusal(erin, { caldavUrl: null });
+    expect(next).toMatchObject({ type: 'error', code: 'caldav_not_found' });
+    expect(next.type === 'error' ? next.message : '').toContain('CalDAV URL');
   });
 
   it('a wrong password is refused at the IMAP server', async () => {

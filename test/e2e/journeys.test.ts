@@ -294,6 +294,8 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await p.getByRole('textbox', { name: 'SMTP port' }).fill(String(smtp.port));
     await p.getByRole('combobox', { name: 'SMTP encryption' }).selectOption({ label: 'STARTTLS' });
     await p.getByRole('textbox', { name: 'CalDAV URL (optional)' }).fill('');
+    // Mail only: with Sync Calendar on and no URL, connect would look for a calendar server at greenleaf.example.
+    await p.getByRole('checkbox', { name: 'Sync Calendar' }).uncheck();
     await screenshot(p, 'settings-imap-form');
 
     const save = p.getByRole('button', { name: 'Save' });

@@ -7,6 +7,7 @@
 import type { Clock } from '../../domain/clock';
 import { isProviderError } from '../../providers/errors';
 import { discoverEwsUrl } from '../../providers/exchange';
+import { LoginCheckError } from '../../providers/imap/imap-verify';
 import type { Credentials, ProviderEndpoints, ProviderKind } from '../../providers/provider';
 import type { Db } from '../../store/db';
 import type { ConnectedAccount } from '../../store/repos/accounts';
@@ -171,10 +172,25 @@ export class ConnectService {
     return { type: 'done' };
   }
 
+  /**
+   * IMAP + SMTP (+ CalDAV): identity() proves every login (providers/imap/imap-verify.ts). Sync
+   * Calendar without a CalDAV URL looks for one at the address's domain (RFC 6764 /.well-known/caldav);
+   * finding none is a refusal, not a mailbox whose calendar silently never syncs.
+   */
   private async connectImap(caller: ConnectCaller, s: ImapSettings, options: ChosenOptions): Promise<NextStep> {
     const credentials: Credentials = { kind: 'password', username: s.username, password: s.password };
-    const endpoints: ProviderEndpoints = { imap: s.imap, smtp: s.smtp, ...(s.caldavUrl ? { caldavUrl: s.caldavUrl } : {}) };
-    await this.verifyAndAttach(caller, 'imap', credentials, endpoints, s.email, options);
+    const domain = s.email.slice(s.email.lastIndexOf('@') + 1);
+    const guessed = !s.caldavUrl && options.syncCalendar && domain ? `https://${domain}/` : undefined;
+    const caldavUrl = s.caldavUrl ?? guessed;
+    const endpoints: ProviderEndpoints = { imap: s.imap, smtp: s.smtp, ...(caldavUrl ? { caldavUrl } : {}) };
+    try {
+      await this.verifyAndAttach(caller, 'imap', credentials, endpoints, s.email, options);
+    } catch (e) {
+      if (guessed && e instanceof LoginCheckError && e.server === 'caldav' && e.reason !== 'credentials') {
+        throw new ConnectError('caldav_not_found', connectMessages.caldav_not_found);
+      }
+      throw e;
+    }
     return { type: 'done' };
   }
 

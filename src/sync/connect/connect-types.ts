@@ -70,6 +70,7 @@ export const connectErrorCodes = [
   'caldav_tls_failed',
   'caldav_no_calendar',
   'caldav_refused',
+  'caldav_not_found',
 ] as const;
 export type ConnectErrorCode = (typeof connectErrorCodes)[number];
 
@@ -117,4 +118,5 @@ export const connectMessages: Record<ConnectErrorCode, string> = {
   caldav_tls_failed: 'The secure (TLS) connection to the calendar (CalDAV) server failed; check the CalDAV URL.',
   caldav_no_calendar: 'No calendar with events was found for this account on the CalDAV server; create one there, or enter its URL.',
   caldav_refused: 'The CalDAV URL did not answer as a calendar server; check it, or leave it empty to sync mail only.',
+  caldav_not_found: 'Tandem found no calendar server for this address; enter the CalDAV URL, or turn off Sync Calendar to sync mail only.',
 };

@@ -177,6 +177,7 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
     ['caldav_tls_failed', 'caldavUrl'],
     ['caldav_no_calendar', 'caldavUrl'],
     ['caldav_refused', 'caldavUrl'],
+    ['caldav_not_found', 'caldavUrl'],
   ] as const)('a %s refusal is hinted at the %s field and nowhere else', (code, at) => {
     for (const f of ['password', 'imap', 'smtp', 'caldavUrl'] as const) {
       if (f === at) expect(refusalHint(code, f)).toBeTruthy();

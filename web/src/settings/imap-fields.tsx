@@ -46,6 +46,7 @@ const refusalHints: Record<string, { field: HintedField; hint: string }> = {
   caldav_tls_failed: { field: 'caldavUrl', hint: 'The secure (https) connection failed: check the address.' },
   caldav_no_calendar: { field: 'caldavUrl', hint: 'No calendar found for this account: create one at your host, or enter the calendar’s own URL.' },
   caldav_refused: { field: 'caldavUrl', hint: 'This address did not answer as a CalDAV server: check it, or leave it empty to sync mail only.' },
+  caldav_not_found: { field: 'caldavUrl', hint: 'No calendar server found for your address: enter your host’s CalDAV URL, or turn off Sync Calendar.' },
 };
 
 export function refusalHint(refusal: string | null, field: HintedField): string | undefined {

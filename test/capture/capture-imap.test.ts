@@ -177,12 +177,15 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
 
       const changed = `${user.password}-changed-at-the-provider`;
       await servers.dovecot.setPassword(user.user, changed);
-      await client.drop('Tandem', rawMessage({ id: 'after@client.example', from: 'p@client.example', to: user.address }));
+      // The user's own mail client signs in again with the new password too.
+      client.close();
+      const mine = await mailClient(servers, { ...user, password: changed });
+      await mine.drop('Tandem', rawMessage({ id: 'after@client.example', from: 'p@client.example', to: user.address }));
       expect(await w.engine.sync(account)).toMatchObject({ outcome: 'failed', kind: 'auth_revoked' });
       expect(await w.db.repos.accounts.get(w.scope, account.id)).toMatchObject({ status: 'needs_reconnect' });
       // Sync stops without touching the mail: nothing is lost while the account waits for the user.
       expect(await w.engine.sync(account)).toMatchObject({ outcome: 'skipped' });
-      expect(await client.ids('Tandem')).toEqual(['<after@client.example>']);
+      expect(await mine.ids('Tandem')).toEqual(['<after@client.example>']);
 
       // Reconnect stores the new password (proved by a login) and makes the account active again.
       const sealed = sealCredentials(w.vault, account.id, { kind: 'password', username: user.user, password: changed });
@@ -191,9 +194,9 @@ describe.each(testDrivers())('capture on Dovecot (%s)', (driver) => {
       expect(await w.engine.sync({ ...account, credentialsSecret: sealed })).toEqual({ outcome: 'succeeded', items: 1, errors: 0 });
       const keys = (await w.db.repos.activities.listForContact(w.scope, c.id)).items.map((a) => a.dedupeKey).sort();
       expect(keys).toEqual(['<after@client.example>', '<before@client.example>']);
-      expect(await client.ids('Tandem')).toEqual([]);
-      expect((await client.ids('Processed')).sort()).toEqual(['<after@client.example>', '<before@client.example>']);
-      await client.logout();
+      expect(await mine.ids('Tandem')).toEqual([]);
+      expect((await mine.ids('Processed')).sort()).toEqual(['<after@client.example>', '<before@client.example>']);
+      await mine.logout();
     } finally {
       await w.cleanup();
     }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stopChild, waitUntil } from './net-utils';
@@ -123,8 +123,11 @@ service stats {
 `;
 }
 
-/** True once Dovecot greets with its capability list (before that it says "Waiting for authentication"). */
-function greets(host: string, port: number): Promise<boolean> {
+/**
+ * A fresh socket to the server; `step` sees everything received so far and answers true or false
+ * once it can tell (undefined: keep reading). A timeout or a socket error is false.
+ */
+function probe(host: string, port: number, timeoutMs: number, step: (seen: string, socket: Socket) => boolean | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, host);
     let seen = '';
@@ -132,37 +135,30 @@ function greets(host: string, port: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1_000, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
     socket.on('data', (chunk) => {
       seen += chunk.toString('latin1');
-      if (seen.includes('[CAPABILITY')) done(true);
+      const verdict = step(seen, socket);
+      if (verdict !== undefined) done(verdict);
     });
   });
 }
 
+/** True once Dovecot greets with its capability list (before that it says "Waiting for authentication"). */
+const greets = (host: string, port: number) => probe(host, port, 1_000, (seen) => (seen.includes('[CAPABILITY') ? true : undefined));
+
 /** True once `user` logs in with `password` (a raw IMAP LOGIN, so no client library's retries). */
 function logsIn(host: string, port: number, user: string, password: string): Promise<boolean> {
   const quoted = (v: string) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-  return new Promise((resolve) => {
-    const socket = connect(port, host);
-    let seen = '';
-    let sent = false;
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(5_000, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('data', (chunk) => {
-      seen += chunk.toString('latin1');
-      if (!sent && seen.includes('\r\n')) {
-        sent = true;
-        socket.write(`a LOGIN ${quoted(user)} ${quoted(password)}\r\n`);
-      }
-      if (/^a OK/m.test(seen)) done(true);
-      else if (/^a (NO|BAD)/m.test(seen)) done(false);
-    });
+  let sent = false;
+  return probe(host, port, 5_000, (seen, socket) => {
+    if (!sent && seen.includes('\r\n')) {
+      sent = true;
+      socket.write(`a LOGIN ${quoted(user)} ${quoted(password)}\r\n`);
+    }
+    if (/^a OK/m.test(seen)) return true;
+    return /^a (NO|BAD)/m.test(seen) ? false : undefined;
   });
 }
 
@@ -213,7 +209,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
       if (!passwords.has(user)) throw new Error(`no Dovecot user ${user}`);
       passwords.set(user, password);
       writePasswd();
-      // The running auth process keeps the passwd-file it loaded; SIGHUP restarts it (open sessions stay).
+      // The running auth process keeps the passwd-file it loaded; SIGHUP restarts it (open sessions may drop).
       child?.kill('SIGHUP');
       await waitUntil(() => logsIn(host, port, user, password), 'dovecot to take the new password');
     },

@@ -113,9 +113,13 @@ export class JobQueue {
   /**
    * Run as soon as a worker is free: pulls an already queued (future) job forward instead of being
    * swallowed by it, so "Sync now" and push notifications are never delayed by the regular schedule.
+   * `startAfter: 0` means the database's now. Not a past date: pg-boss keeps a queued job until
+   * start_after + retention, and its maintenance deletes a queued or retrying job past that, so a job
+   * started "after 1970" was already expired — any sweep before a worker took it (a busy fleet, or
+   * the retry after a worker was killed) deleted it without a trace.
    */
   async runSoon(queue: QueueName, data: AccountJobData): Promise<void> {
-    await this.boss.upsert(queue, { ...data }, { singletonKey: data.accountId, startAfter: new Date(0) });
+    await this.boss.upsert(queue, { ...data }, { singletonKey: data.accountId, startAfter: 0 });
   }
 
   /** Bulk enqueue for the scheduler (one round trip per batch). */

@@ -9,6 +9,8 @@ import { messageIdsIn, providerContext, startImapServers, userImap, type ImapSer
 
 const names = { capture: 'Tandem', processed: 'Processed' };
 
+const messageIdOf = (raw: Uint8Array): string | undefined => /^Message-ID:\s*(\S+)/im.exec(Buffer.from(raw).toString('latin1'))?.[1];
+
 async function kindOf(p: Promise<unknown>): Promise<string> {
   return p.then(
     () => 'resolved',
@@ -79,8 +81,13 @@ describe('imap provider faults', () => {
       try {
         const page = await p.mail!.listCaptured(folders, { pageSize: 4 });
         const raw = await p.mail!.fetchRaw(page.refs);
-        for (const r of raw) if (r.ok && r.ref.messageId) captured.add(r.ref.messageId);
-        await p.mail!.markProcessed(folders, page.refs.filter((r) => r.messageId && captured.has(r.messageId)));
+        const fetched = new Set<string>();
+        for (const r of raw) {
+          const id = r.ok ? messageIdOf(r.value) : undefined;
+          if (id) captured.add(id);
+          if (id) fetched.add(r.ref.id);
+        }
+        await p.mail!.markProcessed(folders, page.refs.filter((r) => fetched.has(r.id)));
       } catch (e) {
         kinds.add(isProviderError(e) ? e.kind : 'unclassified');
       }
@@ -167,7 +174,8 @@ describe('imap provider without the MOVE extension', () => {
     const m = testMessage('nomove');
     await user.append(folders.captureId, Buffer.from(m.raw));
     const page = await p.mail!.listCaptured(folders, { pageSize: 10 });
-    expect(page.refs.map((r) => r.messageId)).toEqual([m.messageId]);
+    const raw = await p.mail!.fetchRaw(page.refs);
+    expect(raw.map((r) => (r.ok ? messageIdOf(r.value) : r.error.kind))).toEqual([m.messageId]);
     expect((await p.mail!.markProcessed(folders, page.refs)).every((r) => r.ok)).toBe(true);
     expect(await messageIdsIn(user, folders.processedId)).toEqual([m.messageId]);
     // The user's own \Deleted message is still there: only our UIDs were expunged.

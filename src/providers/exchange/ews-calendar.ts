@@ -147,7 +147,14 @@ export function createEwsCalendar(ews: EwsClient, options: EwsCalendarOptions = 
     async findByTandemId(tandemId: string): Promise<ProviderEvent | null> {
       // A plain FindItem on the calendar lists singles and masters, which is where Tandem's events are.
       const id = await findFirstItemId(ews, 'calendar', constantRestriction('IsEqualTo', tandemIdUri(), tandemId));
-      return id ? readOne(id) : null;
+      if (!id) return null;
+      try {
+        return await readOne(id);
+      } catch (e) {
+        // Deleted between FindItem and GetItem (the user deleting it as we look): gone, as asked.
+        if (e instanceof ProviderError && e.kind === 'not_found') return null;
+        throw e;
+      }
     },
   };
 }

@@ -93,7 +93,14 @@ class EventPusher {
     if (!appt) return;
     const input = eventInputOf(appt);
     if (!appt.providerId) {
-      await this.recordRef(appt, await calendar.createEvent(input), ctx, calendar);
+      try {
+        await this.recordRef(appt, await calendar.createEvent(input), ctx, calendar);
+      } catch (e) {
+        // Made, then deleted before its answer was read back (the user, or Tandem's own delete of
+        // this appointment running beside it): gone at the provider, like any other deletion there.
+        if (!isKind(e, 'not_found')) throw e;
+        await this.goneAtProvider(appt, ctx);
+      }
       return;
     }
     try {

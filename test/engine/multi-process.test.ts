@@ -85,6 +85,8 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
         [accountId],
       )
     ).rows;
+  const syncJobsOf = async (accountId: string) =>
+    (await control.query<{ state: string; retry_count: number }>(`select state::text as state, retry_count from pgboss.job where name = 'sync' and singleton_key = $1`, [accountId])).rows;
   const effectsOf = async (accountId: string) => Number((await control.query('select count(*) from engine_test_effects where account_id = $1', [accountId])).rows[0].count);
   const syncNow = (accountId: string) => queue.runSoon(queueNames.sync, { accountId, companyId, reason: 'sync_now' });
 
@@ -116,7 +118,18 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
     expect(await effectsOf(accountId)).toBe(0);
 
     await startWorker('B');
-    await until('B to finish the run', async () => (await runsOf(accountId)).some((r) => r.worker === 'B' && r.outcome === 'ok'), 120_000);
+    await until(
+      'B to finish the run',
+      async () => {
+        // The job is failed and re-queued in one statement, so it never leaves the table: a missing
+        // row is the job lost (pg-boss's retention sweep once deleted a retry born expired).
+        if ((await syncJobsOf(accountId)).length === 0) throw new Error('the sync job vanished after its worker was killed');
+        return (await runsOf(accountId)).some((r) => r.worker === 'B' && r.outcome === 'ok');
+      },
+      120_000,
+    );
+    // The same job came back (one failed attempt: the lost heartbeat), not a new one.
+    expect((await syncJobsOf(accountId)).filter((j) => j.state === 'completed').map((j) => j.retry_count)).toEqual([1]);
     expect(await effectsOf(accountId)).toBe(1);
     const runs = await runsOf(accountId);
     expect(runs.map((r) => [r.worker, r.outcome])).toEqual([

@@ -101,7 +101,7 @@ export async function boot(options: BootOptions): Promise<Runtime> {
       metrics,
       credentials,
       providers,
-      features: options.features ?? syncFeatures({ blobs }),
+      features: options.features ?? syncFeatures({ blobs, captureBatchSize: config.captureBatchSize }),
       outboxHandlers: options.outboxHandlers ?? outboxHandlers({ vault }),
       ...(options.queue ? { queue: options.queue } : {}),
       ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),

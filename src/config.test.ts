@@ -30,3 +30,11 @@ describe('Gmail Pub/Sub push settings', () => {
     expect(loadConfig(base).google.pubsubAuth).toBeUndefined();
   });
 });
+
+describe('capture batch size', () => {
+  it('defaults to 100 messages a round, takes 1–1,000 and refuses anything else by name', () => {
+    expect(loadConfig({}).captureBatchSize).toBe(100);
+    expect(loadConfig({ TANDEM_CAPTURE_BATCH_SIZE: '20' }).captureBatchSize).toBe(20);
+    for (const bad of ['0', '1001', '2.5', 'twenty']) expect(() => loadConfig({ TANDEM_CAPTURE_BATCH_SIZE: bad })).toThrow(/TANDEM_CAPTURE_BATCH_SIZE/);
+  });
+});

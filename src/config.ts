@@ -15,6 +15,8 @@ const envSchema = z.object({
   TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TANDEM_CAPTURE_INTERVAL_MINUTES: z.coerce.number().positive().default(5),
   TANDEM_CALENDAR_INTERVAL_MINUTES: z.coerce.number().positive().default(5),
+  /** Messages per fetch / store / move round of a capture run (default 100: five Graph $batch requests of 20). */
+  TANDEM_CAPTURE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   TANDEM_WORKERS: z.enum(['on', 'off']).default('on'),
   MICROSOFT_CLIENT_ID: z.string().optional(),
   MICROSOFT_CLIENT_SECRET: z.string().optional(),
@@ -49,6 +51,7 @@ export interface Config {
   publicUrl: string;
   logLevel: Env['TANDEM_LOG_LEVEL'];
   captureIntervalMs: number;
+  captureBatchSize: number;
   calendarIntervalMs: number;
   runWorkers: boolean;
   microsoft: { clientId: string; clientSecret: string; authorityHost: string; graphUrl: string };
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     logLevel: e.TANDEM_LOG_LEVEL,
     captureIntervalMs: e.TANDEM_CAPTURE_INTERVAL_MINUTES * 60_000,
+    captureBatchSize: e.TANDEM_CAPTURE_BATCH_SIZE,
     calendarIntervalMs: e.TANDEM_CALENDAR_INTERVAL_MINUTES * 60_000,
     runWorkers: e.TANDEM_WORKERS === 'on',
     microsoft: {

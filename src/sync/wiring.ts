@@ -20,8 +20,8 @@ export function blobStoreFor(config: Pick<Config, 'dataDir' | 'databaseUrl'>, db
   return config.databaseUrl ? databaseBlobStore(db) : new FileBlobStore(join(config.dataDir, 'blobs'));
 }
 
-export function syncFeatures(deps: { blobs: BlobStore }): SyncFeature[] {
-  return [captureFeature({ blobs: deps.blobs }), calendarFeature()];
+export function syncFeatures(deps: { blobs: BlobStore; captureBatchSize?: number }): SyncFeature[] {
+  return [captureFeature({ blobs: deps.blobs, ...(deps.captureBatchSize ? { batchSize: deps.captureBatchSize } : {}) }), calendarFeature()];
 }
 
 /** The relay handler opens the relay password and DKIM keys, so it exists where the vault is given. */

@@ -53,8 +53,9 @@ export interface ChaosWorld {
   kill(name: string): Promise<void>;
   names(): string[];
   /**
-   * The live worker that used the most CPU over `sampleMs`: the one running the account's job (the
-   * other only polls the queue). Killing it interrupts a run mid-batch, which a random pick need not.
+   * The live worker that used the most CPU over `sampleMs` (longer while no worker clearly leads): the
+   * one running the account's job (the other only polls the queue). Killing it interrupts a run
+   * mid-batch, which a random pick need not.
    */
   busiest(sampleMs?: number): Promise<string>;
   kills: number;
@@ -116,12 +117,19 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
     async busiest(sampleMs = 1_000) {
       const live = [...workers.values()].filter((w) => !exited(w));
       const before = live.map(cpuTicks);
-      await new Promise((r) => setTimeout(r, sampleMs));
-      const used = live.map((w, i) => cpuTicks(w) - (before[i] ?? 0));
-      const top = used.indexOf(Math.max(...used));
-      const name = live[top]?.name;
-      if (!name) throw new Error('no live worker');
-      return name;
+      const used = () => live.map((w, i) => cpuTicks(w) - (before[i] ?? 0));
+      // The worker running a capture can sit out a whole window waiting on a Retry-After: keep
+      // sampling (up to four windows) until one worker clearly leads, else take the leader so far.
+      for (let window = 1; ; window++) {
+        await new Promise((r) => setTimeout(r, sampleMs));
+        const ticks = used();
+        const [top = 0, second = 0] = [...ticks].sort((a, b) => b - a);
+        if ((top >= 3 && top >= 2 * second) || window === 4) {
+          const name = live[ticks.indexOf(top)]?.name;
+          if (!name) throw new Error('no live worker');
+          return name;
+        }
+      }
     },
     async start(name) {
       await kill(name);

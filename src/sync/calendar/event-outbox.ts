@@ -117,9 +117,9 @@ class EventPusher {
    * provider's version is stored as it is; what the user typed is kept in the history, which the
    * appointment view shows, so nothing is lost silently.
    */
-  private async providerWins(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
-    const fresh = calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null;
-    if (calendar.findByTandemId && (!fresh || fresh.cancelled)) return this.goneAtProvider(appt, ctx);
+  private async providerWins(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext, known?: ProviderEvent): Promise<void> {
+    const fresh = known ?? (calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null);
+    if ((known || calendar.findByTandemId) && (!fresh || fresh.cancelled)) return this.goneAtProvider(appt, ctx);
     const now = ctx.clock.now();
     const change = fresh ? attemptedChange(editableValues(appt), editableValues(eventColumns(fresh))) : editableValues(appt);
     const store = storeFor(appt, ctx);
@@ -169,7 +169,10 @@ class EventPusher {
     const calendar = calendarOf(requireProvider(provider));
     const found = calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null;
     if (!found) return false;
-    await this.recordRef(appt, found, ctx, calendar);
+    // Made by our earlier attempt, and perhaps edited at the provider since: a pull that ran meanwhile
+    // skipped that edit (the create was still pending), so the event as found is the version to keep,
+    // not just its id and etag — storing only the etag would hide the edit from every later delta.
+    await this.providerWins(appt, calendar, ctx, found);
     return true;
   }
 

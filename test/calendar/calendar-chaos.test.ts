@@ -15,10 +15,11 @@ afterAll(async () => {
   await radicale.stop();
 });
 
+let calendars = 0;
 calendarChaos('CalDAV', async (t, index, options) => {
   const user = users[index] ?? users[0];
   if (!user) throw new Error('no user');
   const clock = new FakeClock(startOfTest);
-  const side = caldavSide(radicale, user, await radicale.createCalendar(user.user), clock);
+  const side = caldavSide(radicale, user, await radicale.createCalendar(user.user, `calendar-${++calendars}`), clock);
   return { world: await calendarWorld(t.db, side.setup, { clock, ...options }), side };
 });

@@ -4,7 +4,7 @@
  * engine settles, both sides must agree: nothing lost, no duplicate events, no dead outbox rows.
  * Shared by the per-provider chaos files; `fresh` builds the world with the options it is given.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { StoreError } from '../../src/store/repos/common';
 import { syncWindow } from '../../src/domain/sync-window';
 import { seededRandom, pick } from '../../sim/common/random';
@@ -146,6 +146,27 @@ describe.each(testDrivers().map((d, i) => [d, i] as const))(`calendar chaos over
     // The run really was hostile.
     expect(plan.counts.transient + plan.counts.throttled + plan.counts.ambiguous).toBeGreaterThanOrEqual(3);
     expect(crmCreated.size).toBeGreaterThan(5);
+  });
+
+  it('a create answered too late, edited in the calendar app and pulled before the retry: the edit is kept on both sides', { timeout: 60_000 }, async () => {
+    // The first calendar call (the create) fails after the provider carried it out; nothing else fails.
+    const rolls = [0, 0.9];
+    const plan = faultPlan(() => rolls.shift() ?? 1, 0.5);
+    // A database of its own: the chaos run above holds this mailbox's account in `t`.
+    const own = await createTestDb(driver);
+    onTestFinished(() => own.cleanup());
+    const { world, side } = await fresh(own, index, { wrap: (p) => withCalendarFaults(p, plan), maxAttempts: 30 });
+    const appt = await world.crmCreate({ subject: 'Walkthrough', startLocal: '2026-11-10T10:00:00', endLocal: '2026-11-10T11:00:00' });
+    expect(await world.drain()).toEqual(['retry']);
+    expect(plan.counts.ambiguous).toBe(1);
+    const made = (await side.list(window)).find((e) => e.tandemId === appt.id);
+    if (!made) throw new Error('the create did not reach the provider');
+    await side.updateEvent(made.providerId, { subject: 'Walkthrough (moved in the app)' });
+    // A pull while the create is still pending learns the event's id, not its content.
+    expect((await world.sync()).outcome).toBe('succeeded');
+    await settle(world);
+    expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ subject: 'Walkthrough (moved in the app)', providerId: made.providerId, cancelled: false }]);
+    expect((await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject)).toEqual(['Walkthrough (moved in the app)']);
   });
 });
 }

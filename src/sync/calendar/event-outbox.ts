@@ -165,13 +165,20 @@ class EventPusher {
 
   async createdEarlier(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<boolean> {
     const appt = await this.current(row, ctx);
-    if (!appt || appt.providerId) return true;
+    if (!appt) return true;
     const calendar = calendarOf(requireProvider(provider));
-    const found = calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null;
-    if (!found) return false;
-    // Made by our earlier attempt, and perhaps edited at the provider since: a pull that ran meanwhile
-    // skipped that edit (the create was still pending), so the event as found is the version to keep,
-    // not just its id and etag — storing only the etag would hide the edit from every later delta.
+    // Without a lookup, a provider id (learnt by a pull while this create was pending) is all we know.
+    if (!calendar.findByTandemId) return appt.providerId !== null;
+    const found = await calendar.findByTandemId(appt.id, this.window(ctx));
+    if (!found) {
+      if (appt.providerId === null) return false;
+      // A pull saw it, and it has been deleted at the provider since.
+      await this.goneAtProvider(appt, ctx);
+      return true;
+    }
+    // Made by our earlier attempt, and perhaps edited at the provider since. A pull that ran meanwhile
+    // learnt only its id and etag (the create was pending), so the event as found is the version to
+    // keep: storing just the etag would hide that edit from every later delta.
     await this.providerWins(appt, calendar, ctx, found);
     return true;
   }

@@ -1,5 +1,5 @@
 /**
- * "Other mailbox (IMAP)": any host with IMAP + SMTP (and CalDAV for the calendar). Picking a host, or
+ * "Other mailbox (IMAP)" — every host with IMAP + SMTP (and CalDAV for the calendar). Picking a host, or
  * typing an address at one, fills the servers from the server's presets; every field stays editable.
  * Save proves the login on the real server before anything is stored (the API does); a refusal
  * keeps what was typed and points at the field to check.

@@ -6,6 +6,7 @@
  */
 import { simpleParser, type Attachment as MailparserAttachment } from 'mailparser';
 import PostalMime from 'postal-mime';
+import { contentTypeFields } from './content-type-fields';
 import type { HeaderLine } from './message-headers';
 
 export interface RawPart {
@@ -71,14 +72,22 @@ export const mailparserParser: MimeParser = async (raw) => {
 };
 
 /** A part that is neither text nor a container: an attachment or inline image to base64-decode. */
-const BINARY_PART = /^content-type:[ \t]*(?:image|application|audio|video|font|model)\//im;
+const BINARY_PART = /^content-type:[ \t]*(?:image|application|audio|video|font|model)\//imy;
 /** Below this, the choice does not matter enough to scan. */
 const SCAN_FROM_BYTES = 16 * 1024;
 
-/** Attachment-heavy mail to mailparser, everything else to postal-mime (see bench/parse-mime.ts). */
-export function chooseParser(raw: Uint8Array, text?: string): 'postal-mime' | 'mailparser' {
+/**
+ * Attachment-heavy mail to mailparser, everything else to postal-mime (see bench/parse-mime.ts).
+ * `text` (the message as latin1) and its Content-Type field starts are reused when the caller has them.
+ */
+export function chooseParser(raw: Uint8Array, text?: string, fields?: readonly number[]): 'postal-mime' | 'mailparser' {
   if (raw.byteLength < SCAN_FROM_BYTES) return 'postal-mime';
-  return BINARY_PART.test(text ?? latin1(raw)) ? 'mailparser' : 'postal-mime';
+  const message = text ?? latin1(raw);
+  for (const start of fields ?? contentTypeFields(message)) {
+    BINARY_PART.lastIndex = start;
+    if (BINARY_PART.test(message)) return 'mailparser';
+  }
+  return 'postal-mime';
 }
 
 /** Bytes as a string, one char per byte: the cheapest decode, enough to find ASCII structure. */

@@ -5,6 +5,7 @@
  * alone are read so the message can still be filed.
  */
 import { createHash } from 'node:crypto';
+import { contentTypeFields } from './content-type-fields';
 import { chooseParser, latin1, parsers, type RawPart, type SplitMessage } from './mime-parsers';
 import { readHeaders, type HeaderLine } from './message-headers';
 import { detectMimeProblems } from './mime-problems';
@@ -33,7 +34,8 @@ function toAttachment(part: RawPart, index: number, opts: ParseOptions): ParsedA
 }
 
 /** Splits the header block off by hand: used only when both parsers gave up. */
-function headersOnly(raw: Uint8Array, text: string): SplitMessage {
+function headersOnly(raw: Uint8Array): SplitMessage {
+  const text = latin1(raw);
   const end = text.search(/\r?\n\r?\n/);
   const head = end < 0 ? text : text.slice(0, end);
   const headerLines: HeaderLine[] = [];
@@ -47,8 +49,18 @@ function headersOnly(raw: Uint8Array, text: string): SplitMessage {
   return { headerLines, text: body, html: null, parts: [] };
 }
 
-async function split(raw: Uint8Array, text: string, problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
-  const first = chooseParser(raw, text);
+/**
+ * The checks made on the raw bytes, sharing one latin1 copy of the message and one search for its
+ * Content-Type fields. The copy is dropped before the (async) parse so it dies young, not in the
+ * old generation.
+ */
+function inspect(raw: Uint8Array): { problems: string[]; first: 'postal-mime' | 'mailparser' } {
+  const text = latin1(raw);
+  const fields = contentTypeFields(text);
+  return { problems: detectMimeProblems(text, fields), first: chooseParser(raw, text, fields) };
+}
+
+async function split(raw: Uint8Array, first: 'postal-mime' | 'mailparser', problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
   const second = first === 'postal-mime' ? 'mailparser' : 'postal-mime';
   let empty: { message: SplitMessage; parser: MimeParserName } | null = null;
   for (const name of [first, second] as const) {
@@ -62,7 +74,7 @@ async function split(raw: Uint8Array, text: string, problems: string[]): Promise
   }
   // Both parsers gave up or found no readable part (e.g. a boundary that never appears): keep the
   // raw body as text so the user still sees what arrived.
-  const fallback = headersOnly(raw, text);
+  const fallback = headersOnly(raw);
   if (fallback.text?.trim()) problems.push('no readable MIME part: raw body kept as text');
   return { message: { ...(empty?.message ?? fallback), text: fallback.text }, parser: empty?.parser ?? 'headers-only' };
 }
@@ -71,9 +83,8 @@ const isEmpty = (m: SplitMessage): boolean => !m.text?.trim() && !m.html?.trim()
 
 export async function parseMessage(raw: Uint8Array, options: Partial<ParseOptions> = {}): Promise<ParsedMessage> {
   const opts: ParseOptions = { ...defaultParseOptions, ...options };
-  const text = latin1(raw);
-  const problems: string[] = detectMimeProblems(text);
-  const { message, parser } = await split(raw, text, problems);
+  const { problems, first } = inspect(raw);
+  const { message, parser } = await split(raw, first, problems);
   const headers = readHeaders(message.headerLines, problems);
   const attachments = message.parts.map((p, i) => toAttachment(p, i, opts));
   for (const a of attachments) if (a.refused) problems.push(`attachment ${JSON.stringify(a.filename)} refused: ${a.size} bytes over the ${opts.maxAttachmentBytes}-byte limit`);

@@ -1,11 +1,13 @@
 /**
  * Sync runs of accounts, a worker's batch at a time: throttle gate → status "syncing" and run-history
  * rows (one statement for the batch) → each account's enabled features (capture, calendar) with the
- * retry policy applied inside the run (refresh once, full resync once), accounts side by side →
- * status from the pure state machine, run history, throttle state and history pruning (one statement
- * for the batch) → a follow-up job only when one is due before the regular cadence (the scheduler
- * tick enqueues the rest in bulk). pg-boss guarantees one active run per account; everything here is
- * safe to repeat after a crash.
+ * retry policy applied inside the run (refresh once, full resync once), accounts side by side, each
+ * holding one of the process's run slots for its provider work → status from the pure state machine,
+ * run history, throttle state and history pruning, written as each run ends (runs ending together
+ * share one statement: group commit) → a follow-up job only when one is due before the regular
+ * cadence (the scheduler tick enqueues the rest in bulk) → the caller's `ended` hook (the engine
+ * completes the job there). pg-boss guarantees one active run per account; everything here is safe
+ * to repeat after a crash.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -20,6 +22,7 @@ import type { Metrics } from '../metrics';
 import type { CredentialService } from './credentials';
 import type { FeatureOutcome, SyncFeature } from './feature';
 import type { ProviderAccess } from './provider-access';
+import { GroupCommit } from './group-commit';
 import { decideRetry, decideRunFailure, type RetryAction, type RetryPolicyConfig } from './retry-policy';
 
 export interface AccountSyncDeps {
@@ -42,6 +45,17 @@ export type RunResult =
   | { outcome: 'skipped'; why: 'gone' | 'stopped' | 'throttled' | 'duplicate' }
   | { outcome: 'succeeded'; items: number; errors: number }
   | { outcome: 'failed'; kind: ProviderErrorKind; action: RetryAction['action'] };
+
+/** How the engine takes part in a batch's runs (all optional: a test runs a batch bare). */
+export interface RunHooks {
+  /** Wraps a run's provider work: the process's run-slot limit. */
+  slot?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * A job is settled: its run's end is committed (or it was skipped). The engine completes the job
+   * here; a throw fails that job alone (runBatch then rejects once the batch is through).
+   */
+  ended?(index: number, result: RunResult): Promise<void>;
+}
 
 export interface RunJob {
   accountId: string;
@@ -91,10 +105,12 @@ function asProviderError(e: unknown): ProviderError {
 export class AccountSync {
   private readonly statusCfg: StatusMachineConfig;
   private readonly ledger: RunLedgerRepo;
+  private readonly ends: GroupCommit<RunEnd>;
 
   constructor(private readonly deps: AccountSyncDeps) {
     this.statusCfg = deps.status ?? defaultStatusMachineConfig;
     this.ledger = new RunLedgerRepo(deps.db.orm);
+    this.ends = new GroupCommit((ends) => this.ledger.endRuns(ends, deps.keepRuns ?? 50));
   }
 
   /** One account's run (a batch of one). */
@@ -106,9 +122,10 @@ export class AccountSync {
 
   /**
    * The runs of a batch of jobs (what pg-boss hands a worker at once): read together, begun in one
-   * statement, carried out side by side, ended in one statement. Results in the jobs' order.
+   * statement, carried out side by side, each ended as soon as it is done. Results in the jobs'
+   * order. Rejects (after every run is through) when a run's end or its `ended` hook failed.
    */
-  async runBatch(jobs: readonly RunJob[]): Promise<RunResult[]> {
+  async runBatch(jobs: readonly RunJob[], hooks: RunHooks = {}): Promise<RunResult[]> {
     const { clock } = this.deps;
     const accounts = new Map((await this.ledger.accounts(jobs)).map((a) => [a.id, a]));
     const keyOf = (a: ConnectedAccount) => mailboxKey(a.provider, a.mailboxAddress);
@@ -144,29 +161,36 @@ export class AccountSync {
         }
       }
     }
-    if (runs.length === 0) return results;
-
-    await this.ledger.beginRuns(
-      runs.map((r) => ({ runId: r.runId, companyId: r.account.companyId, accountId: r.account.id, feature: r.features.map((f) => f.name).join('+') || 'none', stage: r.state.stage })),
-      now,
-    );
-    const ended = await Promise.all(runs.map((r) => this.carryOut(r)));
-    await this.ledger.endRuns(
-      ended.map((e) => e.end),
-      this.deps.keepRuns ?? 50,
-    );
-    for (const [i, e] of ended.entries()) {
-      const r = runs[i];
-      if (!r) continue;
-      results[r.index] = e.result;
-      this.deps.metrics?.syncLatency.labels('sync', r.account.provider).observe(e.seconds);
-      // The scheduler tick asks for every account whose next run is due, in bulk; a run queues its
-      // own follow-up only when it must come sooner than the regular cadence (Retry-After, backoff,
-      // resync), where the tick's granularity would be felt.
-      const next = e.end.nextRunAt;
-      if (next && next.getTime() < e.end.finishedAt.getTime() + this.statusCfg.intervalMs) await this.deps.scheduleAt(r.account, next);
+    if (runs.length > 0) {
+      await this.ledger.beginRuns(
+        runs.map((r) => ({ runId: r.runId, companyId: r.account.companyId, accountId: r.account.id, feature: r.features.map((f) => f.name).join('+') || 'none', stage: r.state.stage })),
+        now,
+      );
     }
+    const settled = await Promise.allSettled([
+      ...results.flatMap((result, index) => (result && hooks.ended ? [hooks.ended(index, result)] : [])),
+      ...runs.map(async (r) => {
+        results[r.index] = await this.finish(r, hooks);
+      }),
+    ]);
+    const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    if (failed.length === 1) throw failed[0];
+    if (failed.length > 1) throw new AggregateError(failed, `${failed.length} runs of the batch could not be ended`);
     return results;
+  }
+
+  /** One begun run: its provider work in a run slot, its end committed, its follow-up queued, its job settled. */
+  private async finish(r: PreparedRun, hooks: RunHooks): Promise<RunResult> {
+    const e = await (hooks.slot ? hooks.slot(() => this.carryOut(r)) : this.carryOut(r));
+    await this.ends.submit(e.end);
+    this.deps.metrics?.syncLatency.labels('sync', r.account.provider).observe(e.seconds);
+    // The scheduler tick asks for every account whose next run is due, in bulk; a run queues its
+    // own follow-up only when it must come sooner than the regular cadence (Retry-After, backoff,
+    // resync), where the tick's granularity would be felt.
+    const next = e.end.nextRunAt;
+    if (next && next.getTime() < e.end.finishedAt.getTime() + this.statusCfg.intervalMs) await this.deps.scheduleAt(r.account, next);
+    await hooks.ended?.(r.index, e.result);
+    return e.result;
   }
 
   /** The features of one begun run, each with in-run recoveries; what its end must record. Never throws. */

@@ -17,6 +17,7 @@ import { JobQueue, queueNames } from './job-queue';
 import { OutboxWorker, type OutboxHandler } from './outbox-worker';
 import type { ProviderAccess } from './provider-access';
 import { defaultRetryPolicyConfig, type RetryPolicyConfig } from './retry-policy';
+import { RunSlots } from './run-slots';
 import { Scheduler } from './scheduler';
 import { collectOnScrape } from './metrics-collector';
 
@@ -32,8 +33,12 @@ export interface EngineDeps {
   outboxHandlers: OutboxHandler[];
   status?: StatusMachineConfig;
   retry?: Partial<RetryPolicyConfig>;
-  /** Worker sizing: jobs fetched per poll and run at once by this process. */
+  /** Sync jobs claimed per fetch (default 20). */
   batchSize?: number;
+  /**
+   * Run slots: account runs this process carries out at once (default 80). Fetch loops are sized so
+   * one batch more than the slots hold is always claimed and begun ahead.
+   */
   concurrency?: number;
   /** How often this process offers a scheduler tick (one process runs each). */
   tickIntervalMs?: number;
@@ -49,6 +54,12 @@ export class SyncEngine {
   readonly outbox: OutboxWorker;
   readonly scheduler: Scheduler;
   private tickTimer: NodeJS.Timeout | undefined;
+  private slots: RunSlots | undefined;
+
+  /** The process's run slots once workers started (benchmarks watch their use). */
+  get runSlots(): RunSlots | undefined {
+    return this.slots;
+  }
   private readonly status: StatusMachineConfig;
 
   constructor(private readonly deps: EngineDeps) {
@@ -83,6 +94,7 @@ export class SyncEngine {
       clock: deps.clock,
       logger: deps.logger,
       status: this.status,
+      syncJobs: { schema: this.queue.schema, queue: queueNames.sync },
       enqueueSync: (accounts, reason) =>
         this.queue.enqueueMany(
           queueNames.sync,
@@ -98,9 +110,24 @@ export class SyncEngine {
     if (this.deps.metrics) collectOnScrape(this.deps.metrics, { db: this.deps.db, queue: this.queue, logger: this.deps.logger });
     if (!options.workers) return;
     const batchSize = this.deps.batchSize ?? 20;
-    const concurrency = this.deps.concurrency ?? 4;
-    await this.queue.workBatch(queueNames.sync, { batchSize, localConcurrency: concurrency }, async (jobs) => {
-      await this.accountSync.runBatch(jobs.map((job) => ({ ...job.data, jobId: job.id })));
+    const slots = new RunSlots(this.deps.concurrency ?? 80);
+    this.slots = slots;
+    // A loop holds its batch until the batch's last run is ended, so the loops claim one batch more
+    // than the slots hold: a freed slot finds a begun run waiting instead of waiting for a fetch.
+    const loops = Math.ceil(slots.size / batchSize) + 1;
+    const complete = this.queue.completer(queueNames.sync);
+    await this.queue.workBatch(queueNames.sync, { batchSize, localConcurrency: loops }, async (jobs) => {
+      await this.accountSync.runBatch(
+        jobs.map((job) => ({ ...job.data, jobId: job.id })),
+        {
+          slot: (work) => slots.use(work),
+          // Completed as soon as its end is committed, not when the batch's slowest run is done.
+          ended: async (index) => {
+            const job = jobs[index];
+            if (job) await complete(job);
+          },
+        },
+      );
     });
     await this.queue.work(queueNames.outbox, { batchSize: 1, localConcurrency: 2 }, async () => {
       await this.outbox.drain();
@@ -116,6 +143,8 @@ export class SyncEngine {
 
   async stop(timeoutMs?: number): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
+    // Runs still waiting for a slot give their jobs back (failed → retried) rather than start now.
+    this.slots?.close(new Error('the worker is stopping'));
     await this.queue.stop(timeoutMs);
   }
 

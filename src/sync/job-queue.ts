@@ -5,9 +5,10 @@
  * account and queue, across every worker process — "sync now" and push notifications while a run is
  * active collapse into one follow-up run (debounce for free).
  */
-import { PgBoss, fromPglite, type Job } from 'pg-boss';
+import { PgBoss, fromPglite, type Job, type JobAttempt } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
+import { GroupCommit } from './group-commit';
 
 /**
  * One `sync` job per account runs its enabled features in turn (capture, then calendar): the account
@@ -171,6 +172,19 @@ export class JobQueue {
       },
       handler,
     );
+  }
+
+  /**
+   * Completes jobs one by one as their handler is done with each, before the rest of its batch, in
+   * group-committed statements. Fenced to the attempt fetched: a job whose claim lapsed meanwhile
+   * (it is running elsewhere) is left to that attempt. pg-boss's own completion of the batch later
+   * finds these settled and leaves them; should the handler throw, its fail() skips them too.
+   */
+  completer(queue: QueueName): (job: JobAttempt) => Promise<void> {
+    const group = new GroupCommit<JobAttempt>(async (jobs) => {
+      await this.boss.complete(queue, jobs);
+    });
+    return (job) => group.submit({ id: job.id, retryCount: job.retryCount });
   }
 
   /** Stops fetching; waits for in-flight jobs up to the timeout, then leaves the rest to expire and repeat elsewhere. */

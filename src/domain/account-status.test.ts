@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accountStatuses,
+  defaultStatusMachineConfig,
   IllegalTransitionError,
   initialAccountState,
   isDue,
@@ -44,17 +45,18 @@ const events: Record<string, AccountEvent> = {
   disabled: { type: 'disabled' },
   enabled: { type: 'enabled' },
   reaper_reset: { type: 'reaper_reset' },
+  run_orphaned: { type: 'run_orphaned' },
 };
 
 type Outcome = AccountStatus | 'illegal';
 // Rows: from-status. Columns: event. Spelled out so every transition is a visible decision.
 const table: Record<AccountStatus, Record<keyof typeof events, Outcome>> = {
-  active: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal' },
-  syncing: { run_started: 'illegal', run_succeeded: 'active', run_failed: 'active', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'illegal', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'active' },
-  throttled: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal' },
-  needs_reconnect: { run_started: 'illegal', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'illegal', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal' },
-  failed: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal' },
-  disabled: { run_started: 'illegal', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'illegal', token_dead: 'illegal', reconnected: 'illegal', disabled: 'illegal', enabled: 'active', reaper_reset: 'illegal' },
+  active: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal', run_orphaned: 'illegal' },
+  syncing: { run_started: 'illegal', run_succeeded: 'active', run_failed: 'active', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'illegal', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'active', run_orphaned: 'active' },
+  throttled: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal', run_orphaned: 'illegal' },
+  needs_reconnect: { run_started: 'illegal', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'illegal', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal', run_orphaned: 'illegal' },
+  failed: { run_started: 'syncing', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'throttled', token_dead: 'needs_reconnect', reconnected: 'active', disabled: 'disabled', enabled: 'illegal', reaper_reset: 'illegal', run_orphaned: 'illegal' },
+  disabled: { run_started: 'illegal', run_succeeded: 'illegal', run_failed: 'illegal', throttled: 'illegal', token_dead: 'illegal', reconnected: 'illegal', disabled: 'illegal', enabled: 'active', reaper_reset: 'illegal', run_orphaned: 'illegal' },
 };
 
 const rows = accountStatuses.flatMap((from) => Object.keys(events).map((event) => ({ from, event, want: table[from][event] ?? 'missing' })));
@@ -110,6 +112,17 @@ describe('transition details', () => {
     const young = { ...syncing, stageStartedAt: ago(59 * 60_000) };
     expect(() => transition(young, { type: 'reaper_reset' }, now)).toThrow(/not stuck yet/);
     expect(transition(syncing, { type: 'reaper_reset' }, now)).toMatchObject({ status: 'active', stage: 'idle', nextRunAt: now.toISOString(), consecutiveFailures: 1 });
+  });
+
+  it('a run left without a job to end it goes back to the regular cadence at once, whatever its age', () => {
+    const young = { ...syncing, stageStartedAt: ago(60_000) };
+    expect(transition(young, { type: 'run_orphaned' }, now)).toMatchObject({
+      status: 'active',
+      stage: 'idle',
+      stageStartedAt: null,
+      nextRunAt: new Date(now.getTime() + defaultStatusMachineConfig.intervalMs).toISOString(),
+      consecutiveFailures: 1,
+    });
   });
 
   it('a dead token stops sync and keeps the reason for the user', () => {

@@ -42,7 +42,8 @@ export type AccountEvent =
   | { type: 'reconnected' }
   | { type: 'disabled' }
   | { type: 'enabled' }
-  | { type: 'reaper_reset' };
+  | { type: 'reaper_reset' }
+  | { type: 'run_orphaned' };
 
 export type AccountEventType = AccountEvent['type'];
 
@@ -155,6 +156,12 @@ export function transition(state: AccountSyncState, event: AccountEvent, now: Da
       // The worker that held the stage died; count it as a failure and let the scheduler run again.
       return { ...state, ...ended, status: 'active', nextRunAt: now.toISOString(), consecutiveFailures: state.consecutiveFailures + 1 };
     }
+    case 'run_orphaned':
+      // "syncing" with no sync job left to end it (its retries used up, e.g. killed each time): nothing
+      // will ever write its end. Back to the regular cadence rather than at once, so an account whose
+      // run kills its worker does not take another one down every tick.
+      if (status !== 'syncing') throw illegal('no run in progress');
+      return { ...state, ...ended, status: 'active', nextRunAt: at(now, cfg.intervalMs), consecutiveFailures: state.consecutiveFailures + 1 };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The scheduler tick (one worker at a time runs it): asks for runs of every due account, resets
- * stages stuck for over an hour (their worker died), sends the 14- and 3-day expiry warnings, puts
+ * runs no sync job is left to end (their job used up its retries), resets stages stuck for over an
+ * hour (their worker died), sends the 14- and 3-day expiry warnings, puts
  * expired connections in needs-reconnect, and wakes the outbox. Pure decisions come from domain/.
  */
 import type { Logger } from 'pino';
@@ -8,12 +9,15 @@ import { transition, type StatusMachineConfig, defaultStatusMachineConfig } from
 import type { Clock } from '../domain/clock';
 import type { Db } from '../store/db';
 import type { DueAccount } from '../store/repos/accounts';
+import { RunLedgerRepo, type SyncJobTable } from '../store/repos/run-ledger';
 
 export interface SchedulerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
   status?: StatusMachineConfig;
+  /** Where the sync jobs live; without it (no job queue) orphaned runs are left to the stuck-stage reaper. */
+  syncJobs?: SyncJobTable;
   enqueueSync(accounts: DueAccount[], reason: string): Promise<void>;
   wakeOutbox(): Promise<void>;
 }
@@ -21,6 +25,8 @@ export interface SchedulerDeps {
 export interface TickReport {
   enqueued: number;
   reaped: number;
+  /** Runs reset because no sync job was left to end them. */
+  orphaned: number;
   warned14d: number;
   warned3d: number;
   expired: number;
@@ -39,6 +45,8 @@ export class Scheduler {
     const expired = await this.expireConnections(now);
     const warned3d = await this.warn(now, '3d', 3 * day);
     const warned14d = await this.warn(now, '14d', 14 * day);
+    // Before the stuck-stage reaper: an orphaned run need not wait an hour.
+    const orphaned = await this.resetOrphanedRuns(now, cfg);
     let reaped = 0;
     for (const account of await db.repos.accounts.listStuckForSystem(new Date(now.getTime() - cfg.stuckAfterMs))) {
       const state = transition(
@@ -81,7 +89,41 @@ export class Scheduler {
       if (due.length < 1000) break;
     }
     await this.deps.wakeOutbox();
-    return { enqueued, reaped, warned14d, warned3d, expired };
+    return { enqueued, reaped, orphaned, warned14d, warned3d, expired };
+  }
+
+  /**
+   * An account stays "syncing" until its run's end is written; when its sync job is gone for good
+   * (failed after its last retry: a worker killed during each attempt) nothing ever writes that end.
+   */
+  private async resetOrphanedRuns(now: Date, cfg: StatusMachineConfig): Promise<number> {
+    const jobs = this.deps.syncJobs;
+    if (!jobs) return 0;
+    const ledger = new RunLedgerRepo(this.deps.db.orm);
+    let reset = 0;
+    for (const account of await ledger.orphanedRuns(jobs)) {
+      const state = transition(
+        {
+          status: 'syncing',
+          statusReason: account.statusReason,
+          stage: 'capture',
+          stageStartedAt: account.stageStartedAt?.toISOString() ?? null,
+          lastSuccessAt: account.lastSuccessAt?.toISOString() ?? null,
+          nextRunAt: account.nextRunAt?.toISOString() ?? null,
+          throttledUntil: null,
+          consecutiveFailures: 0,
+        },
+        { type: 'run_orphaned' },
+        now,
+        cfg,
+      );
+      const patch = { status: state.status, nextRunAt: state.nextRunAt ? new Date(state.nextRunAt) : null };
+      if (await ledger.resetOrphanedRun(account, patch, jobs, now)) {
+        this.deps.logger.warn({ accountId: account.id, stage: account.stage }, 'reset a sync run no job is left to end');
+        reset++;
+      }
+    }
+    return reset;
   }
 
   private async warn(now: Date, level: '14d' | '3d', ahead: number): Promise<number> {

@@ -5,7 +5,7 @@
  * (history finished, status, throttle state, history pruned to the newest N). A batch of 20 runs
  * thus costs 2 commits, not 40. Rows go in as one jsonb array (jsonb_to_recordset), so each write
  * is one round trip on both drivers, and every row is matched on (company_id, id): the scope each
- * job carries.
+ * job carries. Ends are written as runs finish (the engine groups those finishing together).
  */
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
@@ -23,6 +23,21 @@ export interface RunStart {
   /** The stage it starts in. */
   stage: string;
 }
+
+/** Where the job queue keeps the sync jobs (pg-boss: its schema and the queue's name). */
+export interface SyncJobTable {
+  schema: string;
+  queue: string;
+}
+
+/**
+ * True while the account has a sync job that can still end its run: waiting (created), due again
+ * after a failure (retry) or running (active). pg-boss keys per-account jobs by singleton_key = account id.
+ * The account's column is spelled out in full: pgboss.job has an `id` too.
+ */
+const liveSyncJob = (jobs: SyncJobTable) => sql`exists (
+  select 1 from ${sql.identifier(jobs.schema)}.job j
+  where j.name = ${jobs.queue} and j.singleton_key = connected_accounts.id::text and j.state in ('created', 'retry', 'active'))`;
 
 export interface RunEnd {
   runId: string;
@@ -149,5 +164,31 @@ export class RunLedgerRepo {
       set status = v.status, status_reason = v.status_reason, stage = null, stage_started_at = null,
           last_success_at = v.last_success_at, next_run_at = v.next_run_at, updated_at = v.finished_at
       from v where a.id = v.account_id and a.company_id = v.company_id`);
+  }
+
+  /** System: accounts left "syncing" with no live sync job that could still end their run. */
+  async orphanedRuns(jobs: SyncJobTable): Promise<ConnectedAccount[]> {
+    return this.orm
+      .select()
+      .from(connectedAccounts)
+      .where(and(eq(connectedAccounts.status, 'syncing'), sql`not ${liveSyncJob(jobs)}`));
+  }
+
+  /**
+   * Resets one orphaned run, checked again in the same statement (a job queued or a run ended since
+   * the account was listed leaves it alone). True when it was reset.
+   */
+  async resetOrphanedRun(
+    account: Scope & { id: string },
+    patch: { status: ConnectedAccount['status']; nextRunAt: Date | null },
+    jobs: SyncJobTable,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await this.orm
+      .update(connectedAccounts)
+      .set({ status: patch.status, stage: null, stageStartedAt: null, nextRunAt: patch.nextRunAt, updatedAt: now })
+      .where(and(eq(connectedAccounts.companyId, account.companyId), eq(connectedAccounts.id, account.id), eq(connectedAccounts.status, 'syncing'), sql`not ${liveSyncJob(jobs)}`))
+      .returning({ id: connectedAccounts.id });
+    return rows.length > 0;
   }
 }

@@ -4,7 +4,7 @@
  * parser, so the activity fields do not depend on which parser ran.
  */
 import { decodeWords } from 'postal-mime';
-import { parseAddressList } from '../../domain/addresses';
+import { parseAddressList, type EmailAddress } from '../../domain/addresses';
 import type { HeaderFields } from './parsed-message';
 
 export interface HeaderLine {
@@ -57,34 +57,68 @@ function parseDate(raw: string | undefined, problems: string[]): string | null {
   return new Date(ms).toISOString();
 }
 
+/**
+ * parseAddressList of header values seen before. The same few correspondents (and the mailbox's
+ * own address) fill the From/To/Cc of most captured mail, and each parse runs IDNA twice per
+ * address. Bounded, oldest out first; long values (big recipient lists) are not kept.
+ */
+const addressCache = new Map<string, readonly EmailAddress[]>();
+const ADDRESS_CACHE_MAX = 2000;
+const ADDRESS_CACHE_KEY_MAX = 512;
+
+function addresses(value: string | undefined): EmailAddress[] {
+  if (!value) return [];
+  let list = addressCache.get(value);
+  if (!list) {
+    list = parseAddressList(value);
+    if (value.length <= ADDRESS_CACHE_KEY_MAX) {
+      if (addressCache.size >= ADDRESS_CACHE_MAX) addressCache.delete(addressCache.keys().next().value ?? '');
+      addressCache.set(value, list);
+    }
+  }
+  // Copies: callers own what they are given.
+  return list.map((a) => ({ ...a }));
+}
+
+/** Unfolded value of the first line with this key. */
+function firstValue(byKey: ReadonlyMap<string, string[]>, key: string): string | undefined {
+  const line = byKey.get(key)?.[0];
+  return line === undefined ? undefined : valueOf(line);
+}
+
 export function readHeaders(lines: readonly HeaderLine[], problems: string[]): HeaderFields {
+  // Raw lines by lower-case key; only the few fields read below are unfolded.
   const byKey = new Map<string, string[]>();
   for (const { key, line } of lines) {
     const k = key.toLowerCase();
-    byKey.set(k, [...(byKey.get(k) ?? []), valueOf(line)]);
+    const same = byKey.get(k);
+    if (same) same.push(line);
+    else byKey.set(k, [line]);
     if (line.length > MAX_LINE && !/\r?\n[ \t]/.test(line)) problems.push(`header ${k} longer than ${MAX_LINE} characters`);
     if (line.includes('\uFFFD')) problems.push(`header ${k} has bytes that are not valid in its charset`);
   }
   for (const k of SINGLETONS) if ((byKey.get(k)?.length ?? 0) > 1) problems.push(`duplicate ${k} header (first one used)`);
-  const first = (k: string): string | undefined => byKey.get(k)?.[0];
 
-  const from = parseAddressList(first('from'))[0] ?? null;
-  if (!first('from')) problems.push('missing From header');
+  const fromValue = firstValue(byKey, 'from');
+  const from = addresses(fromValue)[0] ?? null;
+  if (!fromValue) problems.push('missing From header');
   else if (!from) problems.push('From header has no usable address');
-  const messageId = firstMessageId(first('message-id'));
-  if (!messageId) problems.push(first('message-id') ? 'unusable Message-ID header' : 'missing Message-ID header');
-  const date = parseDate(first('date'), problems);
-  if (!first('date')) problems.push('missing Date header');
+  const messageIdValue = firstValue(byKey, 'message-id');
+  const messageId = firstMessageId(messageIdValue);
+  if (!messageId) problems.push(messageIdValue ? 'unusable Message-ID header' : 'missing Message-ID header');
+  const dateValue = firstValue(byKey, 'date');
+  const date = parseDate(dateValue, problems);
+  if (!dateValue) problems.push('missing Date header');
 
   return {
-    subject: decodeText(first('subject') ?? ''),
+    subject: decodeText(firstValue(byKey, 'subject') ?? ''),
     from,
-    to: parseAddressList(first('to')),
-    cc: parseAddressList(first('cc')),
-    replyTo: parseAddressList(first('reply-to')),
+    to: addresses(firstValue(byKey, 'to')),
+    cc: addresses(firstValue(byKey, 'cc')),
+    replyTo: addresses(firstValue(byKey, 'reply-to')),
     date,
     messageId,
-    inReplyTo: firstMessageId(first('in-reply-to')),
-    references: (byKey.get('references') ?? []).flatMap((v) => v.match(MSG_ID) ?? []),
+    inReplyTo: firstMessageId(firstValue(byKey, 'in-reply-to')),
+    references: (byKey.get('references') ?? []).flatMap((line) => valueOf(line).match(MSG_ID) ?? []),
   };
 }

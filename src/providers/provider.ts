@@ -140,6 +140,12 @@ export interface MailAbility {
    * after every batch of the page is stored, instead of one call per batch.
    */
   readonly moveGroupSize?: number;
+  /**
+   * Set when a listing's nextPageToken stays valid while the page's messages are moved away (IMAP: the
+   * token is "after UID n"). The capture run may then list the next page while the current one is
+   * still being stored and moved; offset-based tokens (Graph's $skip, EWS offsets) would skip mail.
+   */
+  readonly pageTokensSurviveMoves?: boolean;
   /** Sends so that the message sits in the user's Sent folder. */
   send(mail: OutgoingMail): Promise<SentRef>;
   /** Looks in Sent for our Message-ID (after an ambiguous failure, before resending). */

@@ -74,6 +74,9 @@ export function createImapMail(o: ImapMailOptions): MailAbility {
   }
 
   return {
+    // Page tokens are "after UID n" of one UIDVALIDITY: moving the page's messages does not shift them.
+    pageTokensSurviveMoves: true,
+
     ensureCaptureFolders(names: CaptureFolderNames): Promise<CaptureFolders> {
       return imap('ensureCaptureFolders', async (s) => {
         const list = await s.client.list();
@@ -148,7 +151,8 @@ export function createImapMail(o: ImapMailOptions): MailAbility {
             const set = batch.map(({ msg }) => msg?.uid).join(',');
             // BODY.PEEK[]: the exact stored bytes, without setting \Seen.
             for await (const m of s.client.fetch(set, { uid: true, source: true }, { uid: true })) {
-              if (m.source) bytes.set(m.uid, new Uint8Array(m.source));
+              // A view of imapflow's Buffer, not a copy (a raw message is tens of KB).
+              if (m.source) bytes.set(m.uid, new Uint8Array(m.source.buffer, m.source.byteOffset, m.source.byteLength));
             }
           }
           for (const { ref, msg } of current) {

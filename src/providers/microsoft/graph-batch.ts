@@ -81,7 +81,11 @@ export async function runBatch(client: GraphClient, items: BatchItemRequest[]): 
 /** Bytes of a $value item body: base64 text for binary content, or a JSON value we re-serialise. */
 export function batchBodyBytes(outcome: { headers: Record<string, string>; body: unknown }): Uint8Array {
   const type = header(outcome.headers, 'content-type') ?? '';
-  if (typeof outcome.body === 'string' && !/json/i.test(type)) return new Uint8Array(Buffer.from(outcome.body, 'base64'));
+  if (typeof outcome.body === 'string' && !/json/i.test(type)) {
+    // A view over the decoded Buffer, not a copy of it (a raw message is tens of KB).
+    const bytes = Buffer.from(outcome.body, 'base64');
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   if (typeof outcome.body === 'string') return new TextEncoder().encode(outcome.body);
   return new TextEncoder().encode(JSON.stringify(outcome.body ?? ''));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runOverlapped, type BatchSteps } from './capture-pipeline';
+import { runOverlapped, serialLane, type BatchSteps } from './capture-pipeline';
 
 /** Steps that log when each starts and ends; a step yields a few times so neighbours can interleave. */
 function recorder(options: { failLoad?: number; failMove?: number; failStore?: number } = {}) {
@@ -79,6 +79,27 @@ describe('runOverlapped', () => {
     expect(r.log.some((l) => l.startsWith('move'))).toBe(false);
     expect(r.log).toContain('load1 end');
     expect(r.providerBusy()).toBe(0);
+  });
+
+  it('runs a call queued after the last load on the shared lane before the last moves (the next listing)', async () => {
+    const r = recorder();
+    const lane = serialLane();
+    let listed: Promise<string> | undefined;
+    const out = await runOverlapped([0, 1, 2].map(r.batch), {
+      lane,
+      afterLastLoad: () => {
+        listed = lane(() => {
+          r.log.push('list start');
+          return Promise.resolve('page 2');
+        });
+      },
+    });
+    expect(out).toEqual(['stored0 moved', 'stored1 moved', 'stored2 moved']);
+    expect(await listed).toBe('page 2');
+    const providerOrder = r.log.filter((l) => /^((load|move)\d|list) start$/.test(l));
+    expect(providerOrder).toEqual(['load0 start', 'load1 start', 'move0 start', 'load2 start', 'list start', 'move1 start', 'move2 start']);
+    // Never two provider calls at once, the listing included.
+    expect(r.maxProviderBusy()).toBe(1);
   });
 
   it('runs nothing for no batches', async () => {

@@ -18,8 +18,11 @@ export interface BatchSteps<Loaded, Stored, Outcome> {
   move(stored: Stored): Promise<Outcome>;
 }
 
+/** Provider calls of one run, one at a time in the order asked for. */
+export type ProviderLane = <T>(op: () => Promise<T>) => Promise<T>;
+
 /** Runs each op after the previous one settled, whatever its outcome. */
-function serialLane(): <T>(op: () => Promise<T>) => Promise<T> {
+export function serialLane(): ProviderLane {
   let tail: Promise<unknown> = Promise.resolve();
   return (op) => {
     const run = tail.then(op);
@@ -28,9 +31,19 @@ function serialLane(): <T>(op: () => Promise<T>) => Promise<T> {
   };
 }
 
+export interface OverlapOptions {
+  /** The run's provider lane, when calls outside these batches share it (the next page's listing). */
+  lane?: ProviderLane;
+  /**
+   * Called once the last batch's load has been queued on the lane: a provider call queued from here
+   * runs after that load and before the page's last moves, so it overlaps their parse and store.
+   */
+  afterLastLoad?: () => void;
+}
+
 /** The outcomes in batch order; the first failure stops the run once nothing is in flight any more. */
-export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, O>[]): Promise<O[]> {
-  const provider = serialLane();
+export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, O>[], options: OverlapOptions = {}): Promise<O[]> {
+  const provider = options.lane ?? serialLane();
   const inFlight: Promise<unknown>[] = [];
   let failure: { error: unknown } | undefined;
   /** Every started step is awaited in the end, so none rejects unobserved or outlives the run. */
@@ -43,7 +56,10 @@ export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, 
   };
   const load = (i: number): Promise<L> | undefined => {
     const batch = batches[i];
-    return batch ? track(provider(() => batch.load())) : undefined;
+    if (!batch) return undefined;
+    const loading = track(provider(() => batch.load()));
+    if (i === batches.length - 1) options.afterLastLoad?.();
+    return loading;
   };
   const moves: Promise<O>[] = [];
   try {

@@ -43,3 +43,16 @@ describe('detectMimeProblems', () => {
     expect(detectMimeProblems(text)).toEqual([]);
   });
 });
+
+describe('detectMimeProblems: line endings', () => {
+  const bare = 'bare LF line endings';
+  it('reports an LF without CR in the first 4 KB only', () => {
+    expect(detectMimeProblems('\nFrom: a@x.example\r\n\r\nhi')).toContain(bare);
+    expect(detectMimeProblems('From: a@x.example\r\nTo: b@x.example\n\r\nhi')).toContain(bare);
+    expect(detectMimeProblems('From: a@x.example\r\n\r\nhi\r\n')).not.toContain(bare);
+    const late = `From: a@x.example\r\n\r\n${'x'.repeat(4090)}\n`;
+    expect(late.indexOf('\n', 21)).toBeGreaterThan(4096);
+    expect(detectMimeProblems(late)).not.toContain(bare);
+    expect(detectMimeProblems(`${late.slice(0, 4094)}\n`)).toContain(bare);
+  });
+});

@@ -40,7 +40,7 @@ export function detectMimeProblems(text: string, fields: readonly number[] = con
   if (headerEnd < 0) problems.push('no blank line between headers and body');
   // RFC 5322 headers are ASCII; raw 8-bit bytes there (not encoded words) decode as garbage.
   if (/[\x80-\xff]/.test(head)) problems.push('8-bit bytes in the header block');
-  if (/(^|[^\r])\n/.test(text.slice(0, 4096))) problems.push('bare LF line endings');
+  if (hasBareLf(text, 4096)) problems.push('bare LF line endings');
 
   const charsets = new Set<string>();
   for (const m of matchFields(text, fields, CHARSET)) if (m[1]) charsets.add(m[1].toLowerCase());
@@ -57,6 +57,14 @@ export function detectMimeProblems(text: string, fields: readonly number[] = con
     outermost = false;
   }
   return problems;
+}
+
+/** An LF not preceded by CR among the first `limit` characters (one indexOf per line, no regex). */
+function hasBareLf(text: string, limit: number): boolean {
+  for (let lf = text.indexOf('\n'); lf >= 0 && lf < limit; lf = text.indexOf('\n', lf + 1)) {
+    if (lf === 0 || text.charCodeAt(lf - 1) !== 13) return true;
+  }
+  return false;
 }
 
 /**

@@ -3,7 +3,8 @@
  * (company_id, contact_id, occurred_at desc, activity_id desc), so any page is one index range scan.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, is, sql, type SQL } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Orm } from '../db';
 import { activities, activityContacts, type ActivityStatus } from '../schema';
 import { clampLimit, decodeKeyset, encodeKeyset, groupValues, guard, notFound, scoped, StoreError, type Keyset, type Page, type Scope } from './common';
@@ -109,8 +110,11 @@ export class ActivitiesRepo {
       rows.push(row);
       rowIdOf.push(row.id);
     }
+    // Inside the caller's transaction already (capture stores each batch that way) the caller's
+    // transaction makes it atomic: a savepoint would only add two statements per batch.
+    const atomically = <T>(fn: (tx: Orm) => Promise<T>): Promise<T> => (is(this.orm, PgTransaction) ? fn(this.orm) : this.orm.transaction(fn));
     return guard('activity', () =>
-      this.orm.transaction(async (tx) => {
+      atomically(async (tx) => {
         const landed = new Map<string, { id: string; status: ActivityStatus | null; occurredAt: Date; created: boolean }>();
         for (const part of chunked(rows, 500)) {
           const inserted = await tx

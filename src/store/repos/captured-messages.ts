@@ -3,11 +3,11 @@
  * Processed yet. A crash between "stored" and "moved" leaves a row without processed_at, so the next
  * run moves the message instead of storing it again.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { capturedMessages } from '../schema';
 import { clampLimit, guard, scoped, type Scope } from './common';
-import { rowsSelect } from './json-rows';
+import { anyText, rowsSelect } from './json-rows';
 
 export type CapturedMessage = typeof capturedMessages.$inferSelect;
 
@@ -27,7 +27,7 @@ export class CapturedMessagesRepo {
     return this.orm
       .select()
       .from(capturedMessages)
-      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), inArray(capturedMessages.providerMessageId, providerMessageIds)));
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), anyText(capturedMessages.providerMessageId, providerMessageIds)));
   }
 
   /** Idempotent: recording the same (account, provider message) twice returns the first row. */
@@ -87,7 +87,7 @@ export class CapturedMessagesRepo {
     await this.orm
       .update(capturedMessages)
       .set({ processedAt: now })
-      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), inArray(capturedMessages.providerMessageId, providerMessageIds)));
+      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), anyText(capturedMessages.providerMessageId, providerMessageIds)));
   }
 
   /** Stored but not yet moved to Processed (a run died in between). */

@@ -3,6 +3,7 @@ import { and, asc, eq, exists, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
 import { contactEmails, contacts } from '../schema';
 import { clampLimit, containsText, groupValues, guard, notFound, scoped, type Scope } from './common';
+import { anyText } from './json-rows';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export interface Contact extends ContactRow {
@@ -128,7 +129,7 @@ export class ContactsRepo {
     return this.orm
       .select({ contactId: contactEmails.contactId, email: contactEmails.email })
       .from(contactEmails)
-      .where(and(scoped(contactEmails.companyId, scope), inArray(sql`lower(${contactEmails.email})`, wanted)));
+      .where(and(scoped(contactEmails.companyId, scope), anyText(sql`lower(${contactEmails.email})`, wanted)));
   }
 
   async count(scope: Scope): Promise<number> {

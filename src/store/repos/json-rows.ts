@@ -1,10 +1,11 @@
 /**
- * Batch inserts as INSERT … SELECT over ONE jsonb parameter unpacked by jsonb_to_recordset
+ * Batch statements with one parameter however many rows they touch. Inserts: INSERT … SELECT over ONE jsonb parameter unpacked by jsonb_to_recordset
  * (PostgreSQL §9.16). A multi-row VALUES list binds one parameter per value, and building and binding
  * those cost more than the insert itself: 100 capture-ledger rows of 6 values took ~17 ms as VALUES
  * under PGlite, a few ms as one jsonb parameter (bench/capture.ts, batches of 100 messages).
+ * Lookups: `= any(array parameter)` rather than an IN list of one parameter per value.
  */
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 type ColumnKey<T extends PgTable> = keyof T['_']['columns'] & string;
@@ -25,4 +26,13 @@ export function rowsSelect<T extends PgTable>(table: T, rows: readonly Partial<R
     sql`, `,
   );
   return sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})`;
+}
+
+/**
+ * `column = any($1::text[])`: one array parameter (both drivers send a JS array as a PostgreSQL
+ * array). An IN list of 100 parameters is 100 values to build, serialize and bind, and PostgreSQL
+ * hashes a constant array for the membership test where it compares a parameter list one by one.
+ */
+export function anyText(column: Column | SQL, values: readonly string[]): SQL {
+  return sql`${column} = any(${sql.param([...values])}::text[])`;
 }

@@ -4,6 +4,7 @@
  * so a job asked to start "after 1970" was deleted by the first sweep a worker did not beat — also
  * the retry of a job whose worker was killed (the multi-process kill -9 test lost its job that way).
  * The control job, queued the old way, proves the sweep really ran in each test.
+ * A bulk enqueue (the scheduler tick) analyses the job table so pg-boss plans its fetch for the backlog.
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { queryRows } from '../store/db';
 import { createTestDb, testDrivers, type TestDb } from '../../test/support/test-db';
 import { JobQueue, queueNames } from './job-queue';
 
-describe.each(testDrivers())('JobQueue.runSoon on %s', (driver) => {
+describe.each(testDrivers())('JobQueue on %s', (driver) => {
   let t: TestDb | undefined;
   let queue: JobQueue | undefined;
   afterEach(async () => {
@@ -49,5 +50,24 @@ describe.each(testDrivers())('JobQueue.runSoon on %s', (driver) => {
     expect(await jobsOf(db, 'control')).toEqual([]);
     expect(await jobsOf(db, 'fresh')).toEqual([{ state: 'created', due: true }]);
     expect(await jobsOf(db, 'scheduled')).toEqual([{ state: 'created', due: true }]);
+  });
+
+  it('a bulk enqueue refreshes the statistics of the job table, so the fetch plan sees the backlog', async () => {
+    const { db, queue } = await setup();
+    // pg-boss's fetch was planned from the stats of a near-empty table (a scan of every waiting job per fetch).
+    const tuples = async () => {
+      const [row] = await queryRows<{ n: number }>(
+        db.orm,
+        sql`select c.reltuples::float8 as n from pg_class c join pg_namespace s on s.oid = c.relnamespace
+            where s.nspname = ${queue.schema} and c.relname = (select table_name from pgboss.queue where name = ${queueNames.sync})`,
+      );
+      return row?.n ?? Number.NaN;
+    };
+    expect(await tuples()).toBeLessThan(600);
+    await queue.enqueueMany(
+      queueNames.sync,
+      Array.from({ length: 600 }, (_, i) => ({ accountId: `a${i}`, companyId: 'c1', reason: 'schedule' })),
+    );
+    expect(await tuples()).toBeGreaterThanOrEqual(600);
   });
 });

@@ -42,6 +42,10 @@ export interface AccountJobData {
 const accountJobHeartbeatSeconds = 60;
 const accountJobExpirySeconds = 4 * 3600;
 
+/** An enqueue this large changes the job table enough to refresh its statistics at once. */
+const bulkEnqueueAnalyzeAt = 500;
+const analyzeEveryMs = 30_000;
+
 export interface JobQueueOptions {
   db: Db;
   /** Required for PostgreSQL so pg-boss owns a pool that can LISTEN. */
@@ -123,7 +127,13 @@ export class JobQueue {
     await this.boss.upsert(queue, { ...data }, { singletonKey: data.accountId, startAfter: 0 });
   }
 
-  /** Bulk enqueue for the scheduler (one round trip per batch). */
+  /**
+   * Bulk enqueue for the scheduler (one round trip per 500). A large enqueue also refreshes the
+   * planner's statistics of the queue's table: pg-boss's fetch (skip keys already active, oldest
+   * first) was planned from the stats of a nearly empty table — a scan of every waiting job per
+   * fetch, 50 ms at 10,000 jobs against 0.5 ms once analysed — and autovacuum gets to it only
+   * a minute or more later, when the round the tick asked for is mostly over.
+   */
   async enqueueMany(queue: QueueName, jobs: AccountJobData[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += 500) {
       const chunk = jobs.slice(i, i + 500);
@@ -131,6 +141,27 @@ export class JobQueue {
         queue,
         chunk.map((data) => ({ data: { ...data }, singletonKey: data.accountId })),
       );
+    }
+    if (jobs.length >= bulkEnqueueAnalyzeAt) await this.analyze(queue);
+  }
+
+  private readonly analyzedAt = new Map<QueueName, number>();
+
+  /** At most once per analyzeEveryMs and queue: a tick enqueues page after page of due accounts. */
+  private async analyze(queue: QueueName): Promise<void> {
+    const last = this.analyzedAt.get(queue);
+    if (last !== undefined && Date.now() - last < analyzeEveryMs) return;
+    this.analyzedAt.set(queue, Date.now());
+    try {
+      const db = this.boss.getDb();
+      const { rows } = await db.executeSql(`select table_name from ${this.schema}.queue where name = $1`, [queue]);
+      const [row]: { table_name?: unknown }[] = rows;
+      const table = row?.table_name;
+      if (typeof table !== 'string' || !/^[a-z0-9_]+$/.test(table)) return;
+      await db.executeSql(`analyze ${this.schema}.${table}`);
+    } catch (err) {
+      // Only the fetch plan suffers: autovacuum catches up later.
+      this.options.logger.warn({ err, queue }, 'could not refresh the job table statistics');
     }
   }
 

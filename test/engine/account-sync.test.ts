@@ -277,3 +277,111 @@ describe.each(testDrivers())('failure streaks on %s', (driver) => {
     expect((await h.account(a.id)).status).toBe('active');
   });
 });
+
+/**
+ * A batch's runs end one by one: a run's end is committed and its job settled (the engine completes
+ * it there) while a slower neighbour is still running, instead of the whole batch waiting for it —
+ * one 10-minute first sync used to hold 19 finished accounts "syncing". The run-slot hook bounds
+ * how many runs do provider work at once.
+ */
+describe.each(testDrivers())('a batch of runs on %s', (driver) => {
+  let h: EngineHarness;
+  const gates = new Map<string, { promise: Promise<void>; open: () => void }>();
+  const gate = (mailbox: string) => {
+    let open = () => {};
+    const promise = new Promise<void>((r) => {
+      open = r;
+    });
+    gates.set(mailbox, { promise, open });
+  };
+  const running = new Set<string>();
+  let most = 0;
+  const gated: SyncFeature[] = [
+    {
+      name: 'capture',
+      enabled: () => true,
+      async run(ctx) {
+        running.add(ctx.account.mailboxAddress);
+        most = Math.max(most, running.size);
+        await gates.get(ctx.account.mailboxAddress)?.promise;
+        running.delete(ctx.account.mailboxAddress);
+        return { items: 1, errors: 0 };
+      },
+    },
+  ];
+  beforeEach(async () => {
+    gates.clear();
+    most = 0;
+    h = await startEngineHarness(driver, { features: () => gated });
+  });
+  afterEach(async () => h.close());
+
+  const until = async (what: string, probe: () => boolean | Promise<boolean>) => {
+    for (let i = 0; i < 500; i++) {
+      if (await probe()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`never: ${what}`);
+  };
+
+  it("ends each run as soon as it is done and settles its job then, while a slow neighbour still runs", async () => {
+    const fast = await h.addAccount('fast@batch.example');
+    const slow = await h.addAccount('slow@batch.example');
+    gate('slow@batch.example');
+    const settled: { index: number; slowStatus: string }[] = [];
+    const batch = h.sync.runBatch(
+      [fast, slow].map((a) => ({ accountId: a.id, companyId: h.companyId, reason: 'test' })),
+      {
+        ended: async (index) => {
+          settled.push({ index, slowStatus: (await h.account(slow.id)).status });
+        },
+      },
+    );
+    await until('the fast run settled', () => settled.length === 1);
+    // The fast run's end is committed, while the slow one is still going.
+    expect(settled).toEqual([{ index: 0, slowStatus: 'syncing' }]);
+    expect((await h.account(fast.id)).status).toBe('active');
+    expect((await h.db.repos.syncState.listRuns({ companyId: h.companyId }, fast.id))[0]?.finishedAt).not.toBeNull();
+    expect(running).toEqual(new Set(['slow@batch.example']));
+    gates.get('slow@batch.example')?.open();
+    expect(await batch).toEqual([
+      { outcome: 'succeeded', items: 1, errors: 0 },
+      { outcome: 'succeeded', items: 1, errors: 0 },
+    ]);
+    expect(settled.map((s) => s.index)).toEqual([0, 1]);
+    expect((await h.account(slow.id)).status).toBe('active');
+  });
+
+  it('runs its provider work inside the slot hook, and a job whose settling fails does not stop its neighbours', async () => {
+    const accounts = await Promise.all(['a', 'b', 'c'].map((n) => h.addAccount(`${n}@slots.example`)));
+    let free = 1;
+    const waiting: (() => void)[] = [];
+    const slot = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (free > 0) free--;
+      else await new Promise<void>((r) => waiting.push(r));
+      try {
+        return await work();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
+    };
+    const settled: number[] = [];
+    const batch = h.sync.runBatch(
+      accounts.map((a) => ({ accountId: a.id, companyId: h.companyId, reason: 'test' })),
+      {
+        slot,
+        ended: async (index) => {
+          if (index === 1) throw new Error('could not complete the job');
+          settled.push(index);
+        },
+      },
+    );
+    await expect(batch).rejects.toThrow('could not complete the job');
+    expect(most).toBe(1);
+    expect(settled.sort()).toEqual([0, 2]);
+    // Every run still ended: its status and history are written before its job is settled.
+    for (const a of accounts) expect((await h.account(a.id)).status).toBe('active');
+  });
+});

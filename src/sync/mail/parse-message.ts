@@ -51,8 +51,8 @@ function headersOnly(raw: Uint8Array): SplitMessage {
 
 /**
  * The checks made on the raw bytes, sharing one latin1 copy of the message and one search for its
- * Content-Type fields. The copy is dropped before the (async) parse so it dies young, not in the
- * old generation.
+ * Content-Type fields. The copy is unreachable before the (async) parse starts, so it need not
+ * survive the collections that parse triggers.
  */
 function inspect(raw: Uint8Array): { problems: string[]; first: 'postal-mime' | 'mailparser' } {
   const text = latin1(raw);

@@ -24,10 +24,7 @@ export class CapturedMessagesRepo {
 
   async findMany(scope: Scope, accountId: string, providerMessageIds: string[]): Promise<CapturedMessage[]> {
     if (providerMessageIds.length === 0) return [];
-    return this.orm
-      .select()
-      .from(capturedMessages)
-      .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), anyText(capturedMessages.providerMessageId, providerMessageIds)));
+    return ledgerLookup(this.orm, scope, accountId, providerMessageIds);
   }
 
   /** Idempotent: recording the same (account, provider message) twice returns the first row. */
@@ -99,4 +96,15 @@ export class CapturedMessagesRepo {
       .orderBy(asc(capturedMessages.capturedAt))
       .limit(clampLimit(limit, 100, 1000));
   }
+}
+
+/**
+ * The ledger rows of these provider messages, exported so its plan can be checked (the test beside
+ * this file): one probe of captured_messages_account_msg_uq per id, however long the ledger is.
+ */
+export function ledgerLookup(orm: Orm, scope: Scope, accountId: string, providerMessageIds: readonly string[]) {
+  return orm
+    .select()
+    .from(capturedMessages)
+    .where(and(scoped(capturedMessages.companyId, scope, capturedMessages.accountId, accountId), anyText(capturedMessages.providerMessageId, providerMessageIds)));
 }

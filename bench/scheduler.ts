@@ -2,8 +2,8 @@
  * One full scheduling round of 10,000 connected accounts through the real engine: Scheduler.tick
  * enqueues them, pg-boss workers (PostgreSQL by default, PGlite with --pglite) run AccountSync for
  * each — status, credentials from the vault, run history, next schedule — with a no-op provider whose
- * only work per run is a fixed timer (the provider's own time). The engine's fetch loops claim one
- * batch more than its run slots hold (claimed and begun ahead, waiting for a slot), so a freed slot
+ * only work per run is a fixed timer (the provider's own time). The engine's fetch loops claim two
+ * batches more than its run slots hold (claimed and begun ahead, waiting for a slot), so a freed slot
  * never waits for the queue; waiting in that batch is not slot time. Measured in the same run:
  *   RSS per account = (peak RSS during the round − RSS before it) / accounts, after a warm-up round;
  *   engine overhead = (round wall-clock × run slots − provider time) / provider time, where run

@@ -6,7 +6,7 @@
  */
 import { simpleParser, type Attachment as MailparserAttachment } from 'mailparser';
 import PostalMime from 'postal-mime';
-import { contentTypeFields } from './content-type-fields';
+import { contentTypeFields, fieldWindow } from './content-type-fields';
 import type { HeaderLine } from './message-headers';
 
 export interface RawPart {
@@ -78,14 +78,13 @@ const SCAN_FROM_BYTES = 16 * 1024;
 
 /**
  * Attachment-heavy mail to mailparser, everything else to postal-mime (see bench/parse-mime.ts).
- * `text` (the message as latin1) and its Content-Type field starts are reused when the caller has them.
+ * `fields` (the Content-Type field starts) are reused when the caller has them.
  */
-export function chooseParser(raw: Uint8Array, text?: string, fields?: readonly number[]): 'postal-mime' | 'mailparser' {
+export function chooseParser(raw: Uint8Array, fields?: readonly number[]): 'postal-mime' | 'mailparser' {
   if (raw.byteLength < SCAN_FROM_BYTES) return 'postal-mime';
-  const message = text ?? latin1(raw);
-  for (const start of fields ?? contentTypeFields(message)) {
-    BINARY_PART.lastIndex = start;
-    if (BINARY_PART.test(message)) return 'mailparser';
+  for (const start of fields ?? contentTypeFields(raw)) {
+    BINARY_PART.lastIndex = 0;
+    if (BINARY_PART.test(fieldWindow(raw, start, 'none'))) return 'mailparser';
   }
   return 'postal-mime';
 }

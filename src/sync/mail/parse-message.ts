@@ -49,15 +49,10 @@ function headersOnly(raw: Uint8Array): SplitMessage {
   return { headerLines, text: body, html: null, parts: [] };
 }
 
-/**
- * The checks made on the raw bytes, sharing one latin1 copy of the message and one search for its
- * Content-Type fields. The copy is unreachable before the (async) parse starts, so it need not
- * survive the collections that parse triggers.
- */
+/** The checks made on the raw bytes, sharing one search for the Content-Type fields. */
 function inspect(raw: Uint8Array): { problems: string[]; first: 'postal-mime' | 'mailparser' } {
-  const text = latin1(raw);
-  const fields = contentTypeFields(text);
-  return { problems: detectMimeProblems(text, fields), first: chooseParser(raw, text, fields) };
+  const fields = contentTypeFields(raw);
+  return { problems: detectMimeProblems(raw, fields), first: chooseParser(raw, fields) };
 }
 
 async function split(raw: Uint8Array, first: 'postal-mime' | 'mailparser', problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {

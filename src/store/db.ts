@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { Logger } from '../logger';
 import { acquireDataDirLock } from './lockfile';
 import { createRepos, type Repos } from './repos';
+import { jsonbBinary, jsonbOid } from './repos/json-rows';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -76,6 +77,8 @@ function transactionOf(orm: Orm): DbBase['transaction'] {
 
 /** Wraps an open PGlite client; `onClose` runs after the client is closed (e.g. releasing the lock). */
 export function dbFromPglite(client: PGlite, onClose?: () => void | Promise<void>): PgliteDb {
+  // jsonb parameters as bytes (see jsonbBinary); PGlite's Serializer type says string.
+  client.serializers[jsonbOid] = jsonbBinary as unknown as (x: unknown) => string;
   const orm: Orm = drizzlePglite({ client, schema });
   return {
     kind: 'pglite',

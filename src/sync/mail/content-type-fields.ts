@@ -122,8 +122,10 @@ function closingQuote(bytes: Buffer, from: number): number {
 
 /** Whether the field's last '"' could open a boundary value: `boundary\s*=\s*"` ends there. */
 function quoteOpensValue(bytes: Buffer, start: number, end: number): boolean {
-  const q = bytes.lastIndexOf(QUOTE, end - 1);
-  if (q < start) return false;
+  // Within the field only: a search from its end back would cross all the message before it.
+  const inField = bytes.subarray(start, end).lastIndexOf(QUOTE);
+  if (inField < 0) return false;
+  const q = start + inField;
   let i = q - 1;
   while (i >= start && isSpace(bytes[i])) i--;
   if (bytes[i] !== EQUALS) return false;

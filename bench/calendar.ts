@@ -8,10 +8,9 @@
  * - provider requests per event.
  * Run: `npx tsx bench/calendar.ts [--events N]`.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { connect, startMicrosoftTestEnv } from '../src/providers/microsoft/microsoft-test-harness';
 import type { CalendarAbility, FetchLike, Provider } from '../src/providers/provider';
-import { dbFromPglite } from '../src/store/db';
+import { createPglite, dbFromPglite } from '../src/store/db';
 import { migrate } from '../src/store/migrate';
 import { calendarWorld } from '../test/calendar/calendar-harness';
 import { microsoftSide } from '../test/calendar/microsoft-side';
@@ -22,7 +21,7 @@ const TARGET_ENGINE_S = 2;
 
 const mailbox = 'bench@contoso.example';
 const env = await startMicrosoftTestEnv({ mailboxes: [{ address: mailbox, type: 'user' }] });
-const db = dbFromPglite(await PGlite.create());
+const db = dbFromPglite(await createPglite());
 await migrate(db);
 
 const meter = { requests: 0, providerMs: 0, adapterMs: 0 };

@@ -3,9 +3,8 @@
  * capture feature as src/sync/wiring.ts builds it for that store, and the timed loop of sync runs
  * that empties the capture folder (checked against the activities actually stored).
  */
-import { PGlite } from '@electric-sql/pglite';
 import { customers } from '../../sim/common/seed-content';
-import { dbFromPglite, type Db } from '../../src/store/db';
+import { createPglite, dbFromPglite, type Db } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import type { SyncFeature } from '../../src/sync/feature';
 import { blobStoreFor, syncFeatures } from '../../src/sync/wiring';
@@ -23,7 +22,7 @@ export async function freshStore(usePostgres: boolean): Promise<BenchStore> {
   let db: Db;
   if (usePostgres) db = (await createTestDb('postgres')).db;
   else {
-    db = dbFromPglite(await PGlite.create());
+    db = dbFromPglite(await createPglite());
     await migrate(db);
   }
   const { scope, userId } = await createTestCompany(db, 'Greenleaf');

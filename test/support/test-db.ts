@@ -12,9 +12,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { dbFromPglite, dbFromPool, type Db } from '../../src/store/db';
+import { createPglite, dbFromPglite, dbFromPool, type Db } from '../../src/store/db';
 import { migrate, migrationsFolder } from '../../src/store/migrate';
 
 export type TestDriver = 'pglite' | 'postgres';
@@ -43,7 +42,7 @@ export function testPgUrl(): string {
 }
 
 export async function createTestDb(driver: TestDriver): Promise<TestDb> {
-  const db = driver === 'pglite' ? dbFromPglite(await PGlite.create({ loadDataDir: await pgliteSnapshot() })) : await createPostgresDb();
+  const db = driver === 'pglite' ? dbFromPglite(await createPglite({ loadDataDir: await pgliteSnapshot() })) : await createPostgresDb();
   return { db, cleanup: () => db.close() };
 }
 
@@ -60,7 +59,7 @@ export function pgliteSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
     const path = join(tmpdir(), `tandem-test-pglite-${pgliteVersion}-${migrationsHash()}.tar`);
     if (existsSync(path)) return new Blob([readFileSync(path)]);
-    const base = await PGlite.create();
+    const base = await createPglite();
     try {
       await migrate(dbFromPglite(base));
       const dump = await base.dumpDataDir('none');

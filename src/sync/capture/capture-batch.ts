@@ -1,8 +1,8 @@
 /**
- * One batch of the capture folder, in three steps the run overlaps with its neighbours' (see
+ * One batch of the capture folder, in four steps the run overlaps with its neighbours' (see
  * capture-pipeline.ts): load (skip what the ledger already holds, fetch the rest's raw MIME in one
- * batched call), store (parse, match contacts, store activities + ledger rows in one transaction),
- * move (everything stored to Processed in one batched call, then mark the ledger). A crash between
+ * batched call), prepare (parse), store (attachment bytes, then match contacts and store activities +
+ * ledger rows in one transaction), move (everything stored to Processed in one batched call, then mark the ledger). A crash between
  * "stored" and "moved" leaves a ledger row, so the repeat only moves. One bad message never fails its
  * neighbours.
  */
@@ -61,6 +61,14 @@ export interface LoadedBatch {
   stored: CapturedRef[];
 }
 
+export interface PreparedBatch {
+  prepared: Prepared[];
+  /** Attachment bytes to store, each with the metadata that gets its sha256 once stored. */
+  blobs: { bytes: Uint8Array; owner: AttachmentMeta }[];
+  /** In the ledger already: only the move is left. */
+  stored: CapturedRef[];
+}
+
 export interface StoredBatch {
   created: number;
   toMove: CapturedRef[];
@@ -94,10 +102,23 @@ export class CaptureBatch {
     return { fetched, stored };
   }
 
-  /** Parses and stores the fetched messages; answers what is now safe to move. */
-  async store(loaded: LoadedBatch): Promise<StoredBatch> {
-    const result = await this.storePrepared(await this.prepare(loaded.fetched));
-    return { created: result.created, toMove: [...loaded.stored, ...result.refs] };
+  /** Parses the fetched messages: CPU work, which may overlap the previous batch's database work. */
+  async prepare(loaded: LoadedBatch): Promise<PreparedBatch> {
+    return { ...(await this.parseAll(loaded.fetched)), stored: loaded.stored };
+  }
+
+  /**
+   * Stores the attachment bytes (content-addressed: a repeat is a no-op), then the activities and
+   * ledger rows in one transaction; answers what is now safe to move.
+   */
+  async store(batch: PreparedBatch): Promise<StoredBatch> {
+    const saved = await putAll(this.c.blobs, this.c.scope, batch.blobs.map((b) => b.bytes));
+    batch.blobs.forEach(({ owner }, i) => {
+      const sha256 = saved[i]?.sha256;
+      if (sha256) owner.sha256 = sha256;
+    });
+    const result = await this.storePrepared(batch.prepared);
+    return { created: result.created, toMove: [...batch.stored, ...result.refs] };
   }
 
   /** Moves the stored messages to Processed and notes it in the ledger. */
@@ -133,18 +154,14 @@ export class CaptureBatch {
     return ok;
   }
 
-  /** Parses each message, then stores the attachment bytes of the whole batch in one call. */
-  private async prepare(fetched: readonly { ref: CapturedRef; value: Uint8Array }[]): Promise<Prepared[]> {
-    const { blobs, scope, maxAttachmentBytes } = this.c;
+  /** Parses each message; collects the attachment bytes to keep, each with the metadata it belongs to. */
+  private async parseAll(fetched: readonly { ref: CapturedRef; value: Uint8Array }[]): Promise<Omit<PreparedBatch, 'stored'>> {
+    const { maxAttachmentBytes } = this.c;
     const prepared: Prepared[] = [];
-    const bytes: Uint8Array[] = [];
-    /** The attachment each stored blob belongs to, in the order of `bytes`. */
-    const owners: AttachmentMeta[] = [];
+    const blobs: PreparedBatch['blobs'] = [];
     const keep = (meta: AttachmentMeta, content: Uint8Array | undefined, size: number) => {
-      if (content && size <= maxAttachmentBytes) {
-        bytes.push(content);
-        owners.push(meta);
-      } else meta.refusedReason = refusedReason(size, maxAttachmentBytes);
+      if (content && size <= maxAttachmentBytes) blobs.push({ bytes: content, owner: meta });
+      else meta.refusedReason = refusedReason(size, maxAttachmentBytes);
     };
     for (const { ref, value: raw } of fetched) {
       const parsed = await parseMessage(raw, { maxAttachmentBytes });
@@ -162,12 +179,7 @@ export class CaptureBatch {
       }
       prepared.push({ ref, parsed, attachments });
     }
-    const stored = await putAll(blobs, scope, bytes);
-    owners.forEach((meta, i) => {
-      const sha256 = stored[i]?.sha256;
-      if (sha256) meta.sha256 = sha256;
-    });
-    return prepared;
+    return { prepared, blobs };
   }
 
   /** Activities and ledger rows of the batch in one transaction; on failure, message by message. */

@@ -99,7 +99,7 @@ export function captureFeature(options: CaptureFeatureOptions = {}): SyncFeature
               grouped.push(...stored.toMove);
               return batch.move({ ...stored, toMove: [] });
             };
-            return { load: () => batch.load(batchRefs), store: batch.store.bind(batch), move };
+            return { load: () => batch.load(batchRefs), prepare: batch.prepare.bind(batch), store: batch.store.bind(batch), move };
           });
           // Where the next page's token survives the moves (IMAP), the next listing runs on the lane
           // right after this page's last fetch, while the page is still parsed, stored and moved.

@@ -19,8 +19,14 @@ function recorder(options: { failLoad?: number; failMove?: number; failStore?: n
     if (fail) throw new Error(`${name} failed`);
     return value;
   };
-  const batch = (i: number): BatchSteps<string, string, string> => ({
+  const batch = (i: number): BatchSteps<string, string, string, string> => ({
     load: () => provider(`load${i}`, options.failLoad === i, `loaded${i}`),
+    prepare: async (loaded) => {
+      log.push(`prepare${i} start`);
+      await yieldTurns(10);
+      log.push(`prepare${i} end`);
+      return loaded;
+    },
     store: async (loaded) => {
       log.push(`store${i} start (${loaded})`);
       await yieldTurns(20);
@@ -40,20 +46,23 @@ const before = (log: string[], a: string, b: string) => {
 };
 
 describe('runOverlapped', () => {
-  it('fetches the next batch while storing this one, one provider call at a time, stores in order', async () => {
+  it('fetches the next batch while preparing this one and prepares it while this one is stored; one provider call at a time; stores in order', async () => {
     const r = recorder();
     const out = await runOverlapped([0, 1, 2].map(r.batch));
     expect(out).toEqual(['stored0 moved', 'stored1 moved', 'stored2 moved']);
     expect(r.maxProviderBusy()).toBe(1);
     // Overlap: batch 1 is being fetched while batch 0 is stored.
-    before(r.log, 'store0 start (loaded0)', 'load1 end');
+    before(r.log, 'prepare0 start', 'load1 end');
+    // Overlap: batch 1 is parsed while batch 0's transaction runs.
+    before(r.log, 'prepare1 start', 'store0 end');
+    for (const i of [0, 1, 2]) before(r.log, `prepare${i} end`, `store${i} start (loaded${i})`);
     // A batch moves only after its store step finished; stores never overlap each other.
     for (const i of [0, 1, 2]) before(r.log, `store${i} end`, `move${i} start`);
     before(r.log, 'store0 end', 'store1 start (loaded1)');
     before(r.log, 'store1 end', 'store2 start (loaded2)');
     // Provider calls keep the order they were asked in.
     const providerOrder = r.log.filter((l) => /^(load|move)\d start$/.test(l));
-    expect(providerOrder).toEqual(['load0 start', 'load1 start', 'move0 start', 'load2 start', 'move1 start', 'move2 start']);
+    expect(providerOrder).toEqual(['load0 start', 'load1 start', 'load2 start', 'move0 start', 'move1 start', 'move2 start']);
   });
 
   it('stops at a failed move, stores nothing more, and returns only when no step is running', async () => {
@@ -97,9 +106,18 @@ describe('runOverlapped', () => {
     expect(out).toEqual(['stored0 moved', 'stored1 moved', 'stored2 moved']);
     expect(await listed).toBe('page 2');
     const providerOrder = r.log.filter((l) => /^((load|move)\d|list) start$/.test(l));
-    expect(providerOrder).toEqual(['load0 start', 'load1 start', 'move0 start', 'load2 start', 'list start', 'move1 start', 'move2 start']);
+    expect(providerOrder).toEqual(['load0 start', 'load1 start', 'load2 start', 'list start', 'move0 start', 'move1 start', 'move2 start']);
     // Never two provider calls at once, the listing included.
     expect(r.maxProviderBusy()).toBe(1);
+  });
+
+  it('stores nothing after a failed store, though the next batch was already prepared meanwhile', async () => {
+    const r = recorder({ failStore: 1 });
+    await expect(runOverlapped([0, 1, 2].map(r.batch))).rejects.toThrow('store1 failed');
+    expect(r.log).toContain('move0 end');
+    expect(r.log).toContain('prepare2 end');
+    expect(r.log.some((l) => l.startsWith('store2') || l.startsWith('move1') || l.startsWith('move2'))).toBe(false);
+    expect(r.providerBusy()).toBe(0);
   });
 
   it('runs nothing for no batches', async () => {

@@ -1,19 +1,23 @@
 /**
- * Runs the batches of one listing page so that provider waits and CPU work overlap: while batch k is
- * parsed and stored, the provider moves batch k-1 and fetches batch k+1. Two orders are kept:
+ * Runs the batches of one listing page so that provider waits, CPU work and database waits overlap:
+ * while batch k is parsed, the previous batch's transaction commits, the provider moves batch k-1
+ * and fetches batch k+1. Three orders are kept:
  *   - provider calls run one at a time, in the order they were asked for, so an adapter never sees two
  *     calls of one run at once (an IMAP session has one selected folder; Graph's per-mailbox
  *     concurrency is left to the adapter's own $batch fan-out);
  *   - store steps run in batch order, one after another, so a Message-ID repeated in a later batch
- *     finds the earlier activity committed and dedupes on it.
- * A batch is moved only after its store step committed, as before: exactly-once does not change.
+ *     finds the earlier activity committed and dedupes on it;
+ *   - a batch is prepared (parsed; its attachment bytes, content-addressed, written) before it is
+ *     stored, and moved only after its store step committed: exactly-once does not change.
  */
 
-export interface BatchSteps<Loaded, Stored, Outcome> {
+export interface BatchSteps<Loaded, Prepared, Stored, Outcome> {
   /** Provider (and ledger) reads. */
   load(): Promise<Loaded>;
-  /** CPU and database work; no provider calls. */
-  store(loaded: Loaded): Promise<Stored>;
+  /** CPU work and writes safe to repeat; may overlap the previous batch's store. No provider calls. */
+  prepare(loaded: Loaded): Promise<Prepared>;
+  /** The batch's transaction; no provider calls. */
+  store(prepared: Prepared): Promise<Stored>;
   /** Provider write, then the ledger. */
   move(stored: Stored): Promise<Outcome>;
 }
@@ -42,14 +46,17 @@ export interface OverlapOptions {
 }
 
 /** The outcomes in batch order; the first failure stops the run once nothing is in flight any more. */
-export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, O>[], options: OverlapOptions = {}): Promise<O[]> {
+export async function runOverlapped<L, P, S, O>(batches: readonly BatchSteps<L, P, S, O>[], options: OverlapOptions = {}): Promise<O[]> {
   const provider = options.lane ?? serialLane();
   const inFlight: Promise<unknown>[] = [];
   let failure: { error: unknown } | undefined;
+  /** The first failed store or move: no later batch is stored after it (a failed later load is no reason). */
+  let writeFailure: { error: unknown } | undefined;
   /** Every started step is awaited in the end, so none rejects unobserved or outlives the run. */
-  const track = <T>(step: Promise<T>): Promise<T> => {
+  const track = <T>(step: Promise<T>, write = false): Promise<T> => {
     step.catch((error: unknown) => {
       failure ??= { error };
+      if (write) writeFailure ??= { error };
     });
     inFlight.push(step);
     return step;
@@ -61,7 +68,14 @@ export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, 
     if (i === batches.length - 1) options.afterLastLoad?.();
     return loading;
   };
+  /** Read through a call: the steps' callbacks set it while this function awaits. */
+  const stopIfFailed = (writesOnly = false): void => {
+    const stop = writesOnly ? writeFailure : failure;
+    if (stop) throw stop.error;
+  };
   const moves: Promise<O>[] = [];
+  /** The store step in flight (settled either way), which the next one waits for. */
+  let storing: Promise<void> = Promise.resolve();
   try {
     let next = load(0);
     for (let i = 0; next; i++) {
@@ -69,10 +83,18 @@ export async function runOverlapped<L, S, O>(batches: readonly BatchSteps<L, S, 
       if (!batch) break;
       const loaded = await next;
       // A failed move of an earlier batch (token expired, throttled): stop storing, report it.
-      if (failure) throw failure.error;
+      stopIfFailed();
       next = load(i + 1);
-      const stored = await track(batch.store(loaded));
-      moves.push(track(provider(() => batch.move(stored))));
+      const prepared = await track(batch.prepare(loaded));
+      await storing;
+      // A failed store or move of an earlier batch: store nothing after it.
+      stopIfFailed(true);
+      const stored = track(batch.store(prepared), true);
+      storing = stored.then(
+        () => undefined,
+        () => undefined,
+      );
+      moves.push(track(stored.then((s) => provider(() => batch.move(s))), true));
     }
     return await Promise.all(moves);
   } finally {

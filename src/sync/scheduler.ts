@@ -2,13 +2,15 @@
  * The scheduler tick (one worker at a time runs it): asks for runs of every due account, resets
  * runs no sync job is left to end (their job used up its retries), resets stages stuck for over an
  * hour (their worker died), sends the 14- and 3-day expiry warnings, puts
- * expired connections in needs-reconnect, and wakes the outbox. Pure decisions come from domain/.
+ * expired connections in needs-reconnect, wakes the outbox, and keeps the embedded store's planner
+ * statistics fresh (embedded-stats.ts). Pure decisions come from domain/.
  */
 import type { Logger } from 'pino';
 import { transition, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
 import type { Clock } from '../domain/clock';
 import type { Db } from '../store/db';
 import type { DueAccount } from '../store/repos/accounts';
+import { EmbeddedStats } from '../store/embedded-stats';
 import { RunLedgerRepo, type SyncJobTable } from '../store/repos/run-ledger';
 
 export interface SchedulerDeps {
@@ -35,7 +37,11 @@ export interface TickReport {
 const day = 24 * 3600_000;
 
 export class Scheduler {
-  constructor(private readonly deps: SchedulerDeps) {}
+  private readonly stats: EmbeddedStats;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.stats = new EmbeddedStats(deps.db);
+  }
 
   async tick(): Promise<TickReport> {
     const { db, clock } = this.deps;
@@ -89,6 +95,12 @@ export class Scheduler {
       if (due.length < 1000) break;
     }
     await this.deps.wakeOutbox();
+    try {
+      await this.stats.refreshIfDue(now);
+    } catch (err) {
+      // Only query plans suffer; the next tick tries again an interval later.
+      this.deps.logger.warn({ err }, 'could not refresh the embedded store statistics');
+    }
     return { enqueued, reaped, orphaned, warned14d, warned3d, expired };
   }
 

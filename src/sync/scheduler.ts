@@ -6,10 +6,10 @@
  * statistics fresh (embedded-stats.ts). Pure decisions come from domain/.
  */
 import type { Logger } from 'pino';
-import { transition, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
+import { transition, type AccountSyncState, type StatusMachineConfig, defaultStatusMachineConfig } from '../domain/account-status';
 import type { Clock } from '../domain/clock';
 import type { Db } from '../store/db';
-import type { DueAccount } from '../store/repos/accounts';
+import type { ConnectedAccount, DueAccount } from '../store/repos/accounts';
 import { EmbeddedStats } from '../store/embedded-stats';
 import { RunLedgerRepo, type SyncJobTable } from '../store/repos/run-ledger';
 
@@ -36,6 +36,20 @@ export interface TickReport {
 
 const day = 24 * 3600_000;
 
+/** The state of an account whose run began and never ended, as the status machine reads it. */
+function syncingState(account: Pick<ConnectedAccount, 'statusReason' | 'stageStartedAt' | 'lastSuccessAt' | 'nextRunAt'>): AccountSyncState {
+  return {
+    status: 'syncing',
+    statusReason: account.statusReason,
+    stage: 'capture',
+    stageStartedAt: account.stageStartedAt?.toISOString() ?? null,
+    lastSuccessAt: account.lastSuccessAt?.toISOString() ?? null,
+    nextRunAt: account.nextRunAt?.toISOString() ?? null,
+    throttledUntil: null,
+    consecutiveFailures: 0,
+  };
+}
+
 export class Scheduler {
   private readonly stats: EmbeddedStats;
 
@@ -56,16 +70,7 @@ export class Scheduler {
     let reaped = 0;
     for (const account of await db.repos.accounts.listStuckForSystem(new Date(now.getTime() - cfg.stuckAfterMs))) {
       const state = transition(
-        {
-          status: 'syncing',
-          statusReason: account.statusReason,
-          stage: 'capture',
-          stageStartedAt: account.stageStartedAt?.toISOString() ?? null,
-          lastSuccessAt: account.lastSuccessAt?.toISOString() ?? null,
-          nextRunAt: account.nextRunAt?.toISOString() ?? null,
-          throttledUntil: null,
-          consecutiveFailures: 0,
-        },
+        syncingState(account),
         { type: 'reaper_reset' },
         now,
         cfg,
@@ -115,16 +120,7 @@ export class Scheduler {
     let reset = 0;
     for (const account of await ledger.orphanedRuns(jobs)) {
       const state = transition(
-        {
-          status: 'syncing',
-          statusReason: account.statusReason,
-          stage: 'capture',
-          stageStartedAt: account.stageStartedAt?.toISOString() ?? null,
-          lastSuccessAt: account.lastSuccessAt?.toISOString() ?? null,
-          nextRunAt: account.nextRunAt?.toISOString() ?? null,
-          throttledUntil: null,
-          consecutiveFailures: 0,
-        },
+        syncingState(account),
         { type: 'run_orphaned' },
         now,
         cfg,

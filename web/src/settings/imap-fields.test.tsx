@@ -111,6 +111,26 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
     expect(field(/^Password/).value).toBe('');
   });
 
+  it('picks the address’s preset when the presets arrive after the address was typed', async () => {
+    let release: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { api } = renderPage(noMailbox);
+    api.on('GET /api/settings/sync/imap-presets', async () => {
+      await late;
+      return { items: presets };
+    });
+    const provider = await screen.findByLabelText('Provider');
+    fireEvent.change(provider, { target: { value: 'imap' } });
+    type(/^Email Address/, 'cara@icloud.com');
+    expect(field(/^SMTP server/).value).toBe('');
+    release();
+    await waitFor(() => expect(field(/^SMTP server/).value).toBe('smtp.mail.me.com'));
+    expect(field(/^Mail host/).value).toBe('icloud');
+    expect(field(/^Username/).value).toBe('cara@icloud.com');
+  });
+
   it('takes a host picked by hand, or servers entered by hand, with STARTTLS and its usual port', async () => {
     const { api } = renderPage(noMailbox);
     await chooseImap();

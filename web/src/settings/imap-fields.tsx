@@ -5,7 +5,7 @@
  * keeps what was typed and points at the field to check.
  */
 import { Anchor, Button, Fieldset, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { applyPreset, withEmail, withSecurity, type ImapInput, type Security } from './imap-form';
 import { useImapPresets, type ImapPreset } from './imap-presets';
 
@@ -94,6 +94,15 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
   const presets = useImapPresets();
   const list = presets.data ?? [];
   const preset = list.find((p) => p.id === value.presetId);
+  // The presets may arrive after an address was typed (a slow network, a fast typist): the
+  // address's preset is picked then, as it would have been while typing.
+  const arrived = presets.data;
+  useEffect(() => {
+    if (!arrived || value.presetPicked || value.presetId || !value.email) return;
+    const next = withEmail(value, value.email, arrived);
+    if (next.presetId) onChange(next);
+    // Only when the presets arrive: later typing goes through withEmail in onChange.
+  }, [arrived]);
   const set = (key: 'password' | 'caldavUrl') => (e: { currentTarget: { value: string } }) => onChange({ ...value, [key]: e.currentTarget.value });
   const passwordError = fieldError('imap.password') ?? refusalHint(refusal, 'password');
   const caldavError = fieldError('imap.caldavUrl') ?? refusalHint(refusal, 'caldavUrl');

@@ -26,7 +26,9 @@ export async function putAll(store: BlobStore, scope: Scope, items: readonly Uin
   return out;
 }
 
-const maxEncodedPerStatement = 32 * 1024 * 1024;
+/** Bytes and rows per statement: far below PostgreSQL's 1 GB message limit and 65,535 parameters. */
+const maxBytesPerStatement = 32 * 1024 * 1024;
+const maxRowsPerStatement = 500;
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -40,37 +42,35 @@ export class BlobsRepo implements BlobStore {
   }
 
   /**
-   * One INSERT … ON CONFLICT DO NOTHING for all the items. The bytes travel base64-encoded inside
-   * one jsonb parameter and are decoded by PostgreSQL: PGlite serialises a bytea parameter byte by
-   * byte in JavaScript (an array of two-digit strings per byte), which cost more than the insert,
-   * and base64 is the shortest text encoding decode() reads (PGlite scans every parameter string).
+   * INSERT … ON CONFLICT DO NOTHING for all the items, a statement per ~32 MB or 500 rows. The bytes
+   * are bytea parameters sent in binary form, as they are: node-postgres binds a Buffer as binary,
+   * and dbFromPglite installs the same for PGlite (whose default encodes bytea as hex text byte by
+   * byte in JavaScript). No base64 or hex copy of an attachment is made on either side.
    */
   async putMany(scope: Scope, items: readonly Uint8Array[]): Promise<{ sha256: string; size: number }[]> {
     const out: { sha256: string; size: number }[] = [];
-    const rows = new Map<string, { sha256: string; size: number; b64: string }>();
+    const rows = new Map<string, { sha256: string; size: number; bytes: Buffer }>();
     for (const bytes of items) {
       const entry = { sha256: sha256Hex(bytes), size: bytes.byteLength };
       out.push(entry);
-      if (!rows.has(entry.sha256)) rows.set(entry.sha256, { ...entry, b64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
+      if (!rows.has(entry.sha256)) rows.set(entry.sha256, { ...entry, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     }
-    // A statement per ~32 MB of base64 keeps each parameter far below PostgreSQL's 1 GB value limit.
-    let chunk: { sha256: string; size: number; b64: string }[] = [];
-    let chunkChars = 0;
+    let chunk: { sha256: string; size: number; bytes: Buffer }[] = [];
+    let chunkBytes = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      await this.orm.execute(
-        sql`insert into blobs (company_id, sha256, size, bytes)
-            select ${scope.companyId}::uuid, x.sha256, x.size, decode(x.b64, 'base64')
-            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(sha256 text, size integer, b64 text)
-            on conflict do nothing`,
+      const values = sql.join(
+        chunk.map((r) => sql`(${scope.companyId}::uuid, ${r.sha256}, ${r.size}::integer, ${r.bytes}::bytea)`),
+        sql`, `,
       );
+      await this.orm.execute(sql`insert into blobs (company_id, sha256, size, bytes) values ${values} on conflict do nothing`);
       chunk = [];
-      chunkChars = 0;
+      chunkBytes = 0;
     };
     for (const row of rows.values()) {
-      if (chunkChars > 0 && chunkChars + row.b64.length > maxEncodedPerStatement) await flush();
+      if (chunk.length > 0 && (chunkBytes + row.size > maxBytesPerStatement || chunk.length >= maxRowsPerStatement)) await flush();
       chunk.push(row);
-      chunkChars += row.b64.length;
+      chunkBytes += row.size;
     }
     await flush();
     return out;

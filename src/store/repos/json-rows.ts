@@ -55,3 +55,18 @@ export function jsonbBinary(value: unknown): Uint8Array {
   out.write(text, 1, 'utf8');
   return out;
 }
+
+/** PostgreSQL's type oid of bytea, the key of PGlite's serializer table. */
+export const byteaOid = 17;
+
+/**
+ * PGlite serializer for bytea parameters: the bytes themselves, bound in binary form (bytea_recv
+ * reads raw bytes), as node-postgres does with a Buffer. PGlite's default writes a hex string built
+ * byte by byte in JavaScript. Anything that is not bytes keeps the default.
+ */
+export function byteaBinary(fallback: ((value: unknown) => string) | undefined): (value: unknown) => Uint8Array | string {
+  return (value) => {
+    if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return fallback ? fallback(value) : String(value);
+  };
+}

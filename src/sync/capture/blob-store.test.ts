@@ -47,6 +47,18 @@ function contract(name: string, open: () => Promise<{ store: BlobStore; a: { com
         await close();
       }
     });
+
+    it('stores more items than one statement carries (501), each readable', async () => {
+      const { store, a, close } = await open();
+      try {
+        const items = Array.from({ length: 501 }, (_, i) => new TextEncoder().encode(`attachment ${i}`));
+        const stored = await putAll(store, a, items);
+        expect(new Set(stored.map((s) => s.sha256)).size).toBe(501);
+        for (const i of [0, 499, 500]) expect(Buffer.from((await store.get(a, stored[i]?.sha256 ?? '')) ?? [])).toEqual(Buffer.from(items[i] ?? []));
+      } finally {
+        await close();
+      }
+    });
   });
 }
 

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { Logger } from '../logger';
 import { acquireDataDirLock } from './lockfile';
 import { createRepos, type Repos } from './repos';
-import { byteaBinary, byteaOid, jsonbBinary, jsonbOid } from './repos/json-rows';
+import { useBinaryParameters } from './pglite-params';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -77,10 +77,7 @@ function transactionOf(orm: Orm): DbBase['transaction'] {
 
 /** Wraps an open PGlite client; `onClose` runs after the client is closed (e.g. releasing the lock). */
 export function dbFromPglite(client: PGlite, onClose?: () => void | Promise<void>): PgliteDb {
-  // jsonb parameters as bytes (see jsonbBinary); PGlite's Serializer type says string.
-  client.serializers[jsonbOid] = jsonbBinary as unknown as (x: unknown) => string;
-  // bytea parameters as the bytes themselves (see byteaBinary).
-  client.serializers[byteaOid] = byteaBinary(client.serializers[byteaOid]) as (x: unknown) => string;
+  useBinaryParameters(client);
   const orm: Orm = drizzlePglite({ client, schema });
   return {
     kind: 'pglite',

@@ -44,7 +44,7 @@ export class BlobsRepo implements BlobStore {
   /**
    * INSERT … ON CONFLICT DO NOTHING for all the items, a statement per ~32 MB or 500 rows. The bytes
    * are bytea parameters sent in binary form, as they are: node-postgres binds a Buffer as binary,
-   * and dbFromPglite installs the same for PGlite (whose default encodes bytea as hex text byte by
+   * and src/store/pglite-params.ts makes PGlite do the same (its default writes hex built byte by
    * byte in JavaScript). No base64 or hex copy of an attachment is made on either side.
    */
   async putMany(scope: Scope, items: readonly Uint8Array[]): Promise<{ sha256: string; size: number }[]> {

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, testDrivers, type TestDb } from '../../../test/support/test-db';
-import { queryRows } from '../db';
-import { jsonbBinary } from './json-rows';
+import { createTestDb, testDrivers, type TestDb } from '../../test/support/test-db';
+import { queryRows } from './db';
+import { jsonbBinary } from './pglite-params';
 
 // Text a jsonb parameter must carry unchanged: escapes, quotes, non-Latin scripts, astral characters.
 const tricky = ['plain', 'quote " backslash \\ slash / tab \t newline \n', '田中 太郎 · Größe · Muñoz', 'emoji 🌳🌲 and \u2028 separators', '</script><!-- -->'];

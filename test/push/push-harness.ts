@@ -16,6 +16,7 @@ import { webhookRoutes, type WebhookRouteDeps } from '../../src/api/routes/webho
 import { createMetrics } from '../../src/metrics';
 import { connect, startMicrosoftTestEnv, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
 import { microsoftProviderFactory } from '../../src/providers/microsoft';
+import { simDefaultApp } from '../../sim/microsoft/index';
 import type { ConnectedAccount } from '../../src/store/repos/accounts';
 import { captureFeature } from '../../src/sync/capture/capture-feature';
 import { CredentialService } from '../../src/sync/credentials';
@@ -87,7 +88,8 @@ export async function startPushWorld(mode: 'engine' | 'manual', driver: TestDriv
   const providers = new ProviderAccess({
     factories: { microsoft: microsoftProviderFactory },
     endpoints: env.endpoints,
-    oauthClients: {},
+    // Configured so Reconnect can sign in (another mailbox, in the switch test) through the routes.
+    oauthClients: { microsoft: { clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret } },
     fetch: (input, init) => fetch(input, init),
     clock,
     logger: silent,

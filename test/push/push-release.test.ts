@@ -3,10 +3,12 @@
  * Microsoft 365 simulator, on both drivers: a Graph lifecycle event re-subscribes at once (the manager
  * never sweeps here, so nothing else could), turning Sync Calendar off unsubscribes the calendar, and
  * a disconnect deletes the subscriptions at Graph before the credentials go — or, when Graph fails,
- * goes ahead anyway and leaves them to expire.
+ * goes ahead anyway and leaves them to expire. Connecting another mailbox in place of the connected
+ * one ends the old mailbox's subscriptions the same way.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testMailbox } from '../../src/providers/microsoft/microsoft-test-harness';
+import { signIn as microsoftSignIn } from '../../sim/microsoft/index';
+import { testMailbox, testPassword } from '../../src/providers/microsoft/microsoft-test-harness';
 import { call } from '../api/api-harness';
 import { testDrivers } from '../support/test-db';
 import { startPushWorld, type PushWorld } from './push-harness';
@@ -67,5 +69,27 @@ describe.each(testDrivers())('push subscriptions follow the account (%s)', (driv
     await w.drop('after-disconnect@test.example');
     await w.env.sim.handle.flushNotifications();
     expect(w.syncCalls).toEqual([]);
+  });
+
+  it('ends the old mailbox’s subscriptions when the user connects another mailbox in its place', async () => {
+    const other = 'ben@contoso.example';
+    w.env.sim.handle.addMailbox({ address: other, type: 'user', password: testPassword, displayName: 'Ben' });
+    expect(simSubs()).toHaveLength(2);
+    const session = await w.signIn();
+    const res = await call(w.app, session, 'POST', '/api/settings/sync/reconnect', {});
+    const next = (res.json() as { next: { type: string; url?: string } }).next;
+    if (next.type !== 'redirect' || !next.url) throw new Error(`expected a redirect, got ${res.body}`);
+    // At Microsoft's sign-in page the user signs in with the other mailbox.
+    const back = await microsoftSignIn(w.env.sim.url, next.url, { login: other, password: testPassword });
+    const landed = await w.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: session.cookie } });
+    expect(landed.statusCode).toBe(302);
+    expect(new URL(String(landed.headers.location), 'https://tandem.example').searchParams.get('connected')).toBe('1');
+
+    const accounts = await w.t.db.repos.accounts.listForUser(w.scope, w.account.userId);
+    expect(accounts.map((a) => a.mailboxAddress)).toEqual([other]);
+    expect((await w.t.db.repos.accounts.get(w.scope, w.account.id))?.disconnectedAt).not.toBeNull();
+    // The replaced mailbox's subscriptions are gone at Graph and in the store, not left to notify for days.
+    expect(simSubs()).toEqual([]);
+    expect(await rows()).toEqual([]);
   });
 });

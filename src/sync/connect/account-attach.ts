@@ -22,6 +22,12 @@ export interface AttachDeps {
   vault: Vault;
   clock: Clock;
   logger: ConnectLogger;
+  /**
+   * Runs once the refusals have passed, before the accounts a different mailbox replaces are
+   * disconnected (which deletes their credentials): the last moment their push subscriptions can be
+   * ended at the provider.
+   */
+  beforeReplace?(replaced: readonly ConnectedAccount[]): Promise<void>;
 }
 
 export interface AttachInput {
@@ -53,6 +59,8 @@ export async function attachAccount(deps: AttachDeps, input: AttachInput): Promi
   const current = await deps.db.repos.accounts.listForUser(scope, input.userId);
   const address = input.identity.address.trim();
   const same = current.find((a) => a.provider === input.provider && a.mailboxAddress.toLowerCase() === address.toLowerCase());
+  const replaced = current.filter((a) => a !== same);
+  if (replaced.length > 0) await deps.beforeReplace?.(replaced);
   const fields = {
     providerUserId: input.identity.providerUserId,
     syncEmail: input.options.syncEmail,
@@ -66,7 +74,7 @@ export async function attachAccount(deps: AttachDeps, input: AttachInput): Promi
   try {
     return await deps.db.transaction(async (tx) => {
       // One mailbox per Tandem user: a different mailbox replaces the one connected before.
-      for (const old of current) if (old !== same) await tx.repos.accounts.disconnect(scope, old.id, now);
+      for (const old of replaced) await tx.repos.accounts.disconnect(scope, old.id, now);
       if (same) {
         return tx.repos.accounts.update(
           scope,

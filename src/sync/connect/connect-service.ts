@@ -205,7 +205,17 @@ export class ConnectService {
   ): Promise<ConnectedAccount> {
     const probe = this.deps.providers.create({ id: 'connect', provider: kind, mailboxAddress: mailbox, endpoints }, credentials);
     const identity = await probe.identity();
-    const attachDeps = { db: this.deps.db, vault: this.deps.vault, clock: this.deps.clock, logger: this.deps.logger };
+    const attachDeps = {
+      db: this.deps.db,
+      vault: this.deps.vault,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      // Another mailbox or provider replaces the connected one: end its subscriptions while its
+      // credentials still work, as a disconnect does (release never throws or hangs).
+      beforeReplace: async (replaced: readonly ConnectedAccount[]) => {
+        for (const a of replaced) await this.deps.push?.release(a);
+      },
+    };
     const attached = await attachAccount(attachDeps, { ...caller, provider: kind, identity, credentials, endpoints, options });
     const account = await ensureFolders(attachDeps, attached, this.deps.providers.create(attached, credentials));
     this.deps.logger.info({ accountId: account.id, provider: kind }, 'mailbox connected');

@@ -5,6 +5,7 @@
  * (the app's and the adapters') is captured so tests can prove no secret reaches the logs.
  */
 import { randomBytes } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { signIn as microsoftSignIn, simDefaultApp } from '../../sim/microsoft/index';
@@ -24,6 +25,7 @@ import { CredentialService, openCredentials } from '../../src/sync/credentials';
 import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
 import { ProviderAccess } from '../../src/sync/provider-access';
 import { call, signIn, type Session } from '../api/api-harness';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server';
 import { createTestDb, type TestDriver } from '../support/test-db';
 
 export const publicUrl = 'http://tandem.test';
@@ -49,6 +51,8 @@ export interface ConnectHarness {
   admin: TandemUser;
   member: TandemUser;
   syncNowCalls: { accountId: string; reason: string }[];
+  /** The DNS server the API asks (TANDEM_DNS_SERVERS): empty unless a test adds records. */
+  dns: TestDnsServer;
   logLines: string[];
   /** Secret values seen so far (see trackSecrets); checked against the logs after each test. */
   secrets: Set<string>;
@@ -59,12 +63,23 @@ export interface ConnectHarness {
   close(): Promise<void>;
 }
 
-/** The demo domain's Autodiscover hosts resolve to the Exchange simulator, as DNS would send them. */
-function autodiscoverDns(exchangeUrl: string): FetchLike {
-  return (input, init) => {
+/**
+ * The network as the product sees it: the demo domain's Autodiscover hosts reach the Exchange
+ * simulator, and a .test host the harness DNS server has an A record for reaches that address (the
+ * port stays), as the system's resolver would send them.
+ */
+function harnessFetch(exchangeUrl: string, dns: TestDnsServer): FetchLike {
+  const resolver = new Resolver({ timeout: 500, tries: 1 });
+  resolver.setServers([dns.address]);
+  return async (input, init) => {
     const url = new URL(String(input));
     if (url.hostname === 'greenleaf.example' || url.hostname === 'autodiscover.greenleaf.example') {
       return fetch(`${exchangeUrl}${url.pathname}`, init);
+    }
+    if (url.hostname.endsWith('.test')) {
+      const [address] = await resolver.resolve4(url.hostname).catch(() => []);
+      if (address) url.hostname = address;
+      return fetch(url, init);
     }
     return fetch(input, init);
   };
@@ -73,7 +88,7 @@ function autodiscoverDns(exchangeUrl: string): FetchLike {
 /** A mailbox in a second tenant that nobody has consented for yet (the admin-consent path). */
 export const otherTenantMailbox = { address: 'dora@fabrikam.example', password: 'dora-Fabrikam-2026' };
 
-function accessFor(sims: Simulators, clock: FakeClock, logger: Logger, configured: boolean): ProviderAccess {
+function accessFor(sims: Simulators, dns: TestDnsServer, clock: FakeClock, logger: Logger, configured: boolean): ProviderAccess {
   return new ProviderAccess({
     factories: providerFactories,
     endpoints: {
@@ -86,7 +101,7 @@ function accessFor(sims: Simulators, clock: FakeClock, logger: Logger, configure
     oauthClients: configured
       ? { microsoft: { clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret }, google: googleApp }
       : { microsoft: { clientId: '', clientSecret: '' }, google: { clientId: '', clientSecret: '' } },
-    fetch: autodiscoverDns(sims.exchange.url),
+    fetch: harnessFetch(sims.exchange.url, dns),
     clock,
     logger,
     limiter: new MailboxLimiter(() => 4),
@@ -105,8 +120,9 @@ export async function startConnectHarness(options: { oauthConfigured?: boolean; 
   const sims = await startSimulators({ clock, messagesPerMailbox: 0, eventsPerMailbox: 0 });
   sims.microsoft.handle.addMailbox({ ...otherTenantMailbox, displayName: 'Dora', type: 'user' });
   const { db, cleanup } = await createTestDb(options.driver ?? 'pglite');
+  const dns = await startDnsServer();
   const vault = createVault(new Map([['k1', randomBytes(32)]]), 'k1');
-  const providers = accessFor(sims, clock, logger, options.oauthConfigured ?? true);
+  const providers = accessFor(sims, dns, clock, logger, options.oauthConfigured ?? true);
   const credentials = new CredentialService({ db, vault, clock, oauthFor: (account) => providers.oauthFor(account) });
   const syncNowCalls: { accountId: string; reason: string }[] = [];
   let n = 0;
@@ -114,7 +130,7 @@ export async function startConnectHarness(options: { oauthConfigured?: boolean; 
 
   const buildFor = async (access: ProviderAccess): Promise<FastifyInstance> => {
     const built = buildRoutes(
-      { db, clock, config: { publicUrl }, randomToken: (bytes) => `${randomBytes(bytes).toString('base64url')}${n++}` },
+      { db, clock, config: { publicUrl, dnsServers: [dns.address] }, randomToken: (bytes) => `${randomBytes(bytes).toString('base64url')}${n++}` },
       {
         engine: {
           wakeOutbox: async () => {},
@@ -145,6 +161,7 @@ export async function startConnectHarness(options: { oauthConfigured?: boolean; 
     admin: { id: '', email: '', password: '' },
     member: { id: '', email: '', password: '' },
     syncNowCalls,
+    dns,
     logLines,
     secrets: new Set(),
     async reset() {
@@ -153,6 +170,7 @@ export async function startConnectHarness(options: { oauthConfigured?: boolean; 
       clock.set('2026-11-02T09:00:00Z');
       syncNowCalls.length = 0;
       logLines.length = 0;
+      dns.setZone({});
       const k = ++companies;
       const company = await db.repos.companies.create({ name: `Greenleaf Landscaping ${k}` });
       const makeUser = async (local: string, role: 'admin' | 'member'): Promise<TandemUser> => {
@@ -165,10 +183,11 @@ export async function startConnectHarness(options: { oauthConfigured?: boolean; 
       h.admin = await makeUser('ava', 'admin');
       h.member = await makeUser('ben', 'member');
     },
-    withoutOAuthClients: () => buildFor(accessFor(sims, clock, logger, false)),
+    withoutOAuthClients: () => buildFor(accessFor(sims, dns, clock, logger, false)),
     async close() {
       await app.close();
       await sims.close();
+      await dns.close();
       await cleanup();
     },
   };

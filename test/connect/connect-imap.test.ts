@@ -120,6 +120,27 @@ describe.each(testDrivers())('IMAP connect (%s)', (driver) => {
     expect(next.type === 'error' ? next.message : '').toContain('CalDAV URL');
   });
 
+  it('Sync Calendar without a CalDAV URL finds the calendar server the domain’s DNS names (SRV, RFC 6764)', async () => {
+    const port = Number(new URL(radicale.url).port);
+    h.dns.setZone({
+      [`_caldav._tcp.${domain}`]: { SRV: [{ priority: 0, weight: 0, port, target: `dav.${domain}` }] },
+      [`dav.${domain}`]: { A: ['127.0.0.1'] },
+    });
+    const session = await signInAs(h, h.member);
+    expect(await save(h, session, settings('imap', { imap: imapForm(erin, { caldavUrl: null }) }))).toEqual({ type: 'done' });
+    const [row] = await accountRows(h);
+    expect(row?.endpoints).toMatchObject({ caldavUrl: `http://dav.${domain}:${port}/` });
+    expect(h.dns.queries).toContainEqual({ name: `_caldavs._tcp.${domain}`, type: 'SRV' });
+  });
+
+  it('a calendar server DNS names at another domain is not sent the password: the user is asked to confirm it', async () => {
+    h.dns.setZone({ [`_caldavs._tcp.${domain}`]: { SRV: [{ priority: 0, weight: 0, port: 443, target: 'caldav.elsewhere.test' }] } });
+    const next = await refusal(erin, { caldavUrl: null });
+    expect(next).toMatchObject({ type: 'error', code: 'caldav_elsewhere' });
+    expect(next.type === 'error' ? next.message : '').toContain('https://caldav.elsewhere.test/');
+    expect(h.dns.queries.map((q) => q.name)).not.toContain('caldav.elsewhere.test');
+  });
+
   it('a wrong password is refused at the IMAP server', async () => {
     expect(await refusal(erin, { password: 'erin-Wrong-Password-2' })).toMatchObject({ type: 'error', code: 'invalid_credentials' });
   });

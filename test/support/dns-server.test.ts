@@ -54,6 +54,15 @@ describe('test DNS server', () => {
     expect(await resolver.resolve4('mixed.case.test')).toEqual(['192.0.2.20']);
   });
 
+  it('answers SRV, including the "." target that says a service is not offered', async () => {
+    dns.addRecords({
+      '_caldavs._tcp.example.test': { SRV: [{ priority: 10, weight: 5, port: 8443, target: 'dav.example.test' }] },
+      '_caldav._tcp.example.test': { SRV: [{ priority: 0, weight: 0, port: 0, target: '.' }] },
+    });
+    expect(await resolver.resolveSrv('_caldavs._tcp.example.test')).toMatchObject([{ priority: 10, weight: 5, port: 8443, name: 'dav.example.test' }]);
+    expect(await resolver.resolveSrv('_caldav._tcp.example.test')).toMatchObject([{ priority: 0, weight: 0, port: 0, name: '' }]);
+  });
+
   it('answers NXDOMAIN for unknown names and NODATA for known names without the type', async () => {
     await expect(resolver.resolveTxt('nope.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
     await expect(resolver.resolveTxt('mixed.case.test')).rejects.toMatchObject({ code: 'ENODATA' });

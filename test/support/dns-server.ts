@@ -1,7 +1,7 @@
 /**
  * A small authoritative DNS server for tests, on loopback and an ephemeral port (UDP, plus TCP on
  * the same port for answers too large for UDP). It serves the records a test configures: TXT (SPF,
- * DKIM, DMARC), A, AAAA and MX, answers NODATA for a name that exists without the asked type and
+ * DKIM, DMARC), A, AAAA, MX and SRV (service discovery, RFC 2782), answers NODATA for a name that exists without the asked type and
  * NXDOMAIN for a name that does not exist at all (RFC 1035 4.1.1, RFC 2308). It can also answer
  * SERVFAIL or stay silent, which is how tests reach "the DNS server did not answer".
  *
@@ -17,12 +17,21 @@ export interface MxRecord {
   exchange: string;
 }
 
+export interface SrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  /** "." says the service is decidedly not offered at the domain (RFC 2782). */
+  target: string;
+}
+
 /** Records of one name. A TXT record is one string, or several strings (RFC 1035 3.3.14 chunks). */
 export interface NameRecords {
   TXT?: (string | string[])[];
   A?: string[];
   AAAA?: string[];
   MX?: MxRecord[];
+  SRV?: SrvRecord[];
 }
 
 /** Records by owner name (case-insensitive, with or without the trailing dot). */
@@ -50,7 +59,7 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
-const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, OPT: 41 } as const;
+const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41 } as const;
 const typeNames = new Map<number, string>(Object.entries(TYPE).map(([k, v]) => [v, k]));
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3 } as const;
@@ -144,6 +153,14 @@ function answersFor(records: NameRecords, type: number): Buffer[] {
         const pref = Buffer.alloc(2);
         pref.writeUInt16BE(mx.priority, 0);
         return rr(TYPE.MX, ttl, Buffer.concat([pref, encodeName(mx.exchange)]));
+      });
+    case TYPE.SRV:
+      return (records.SRV ?? []).map((srv) => {
+        const fixed = Buffer.alloc(6);
+        fixed.writeUInt16BE(srv.priority, 0);
+        fixed.writeUInt16BE(srv.weight, 2);
+        fixed.writeUInt16BE(srv.port, 4);
+        return rr(TYPE.SRV, ttl, Buffer.concat([fixed, encodeName(srv.target)]));
       });
     default:
       return [];

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { connectionHealth } from '../../domain/token-lifecycle';
+import { caldavDnsLookup } from '../../providers/imap/caldav-dns';
 import { providerKinds } from '../../providers/provider';
 import type { ConnectedAccount } from '../../store/repos/accounts';
 import { ConnectError } from '../../sync/connect/connect-types';
@@ -94,6 +95,7 @@ export function connectServiceFor(deps: RouteDeps, services: RouteServices, log:
     publicUrl: deps.config.publicUrl,
     randomToken: deps.randomToken,
     ...(services.push ? { push: services.push } : {}),
+    caldavDns: caldavDnsLookup(deps.config.dnsServers),
   });
 }
 

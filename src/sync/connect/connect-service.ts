@@ -7,6 +7,7 @@
 import type { Clock } from '../../domain/clock';
 import { isProviderError } from '../../providers/errors';
 import { discoverEwsUrl } from '../../providers/exchange';
+import { caldavDnsLookup, caldavFromDns, type CaldavDnsLookup } from '../../providers/imap/caldav-dns';
 import { LoginCheckError } from '../../providers/imap/imap-verify';
 import type { Credentials, ProviderEndpoints, ProviderKind } from '../../providers/provider';
 import type { Db } from '../../store/db';
@@ -17,7 +18,7 @@ import type { ProviderAccess } from '../provider-access';
 import type { PushControl } from '../push/push-manager';
 import { attachAccount, ensureFolders, refuseUnconnectable, type ConnectLogger } from './account-attach';
 import { connectErrorFrom } from './connect-errors';
-import { ConnectError, connectMessages, type ChosenOptions, type ExchangeSettings, type ImapSettings, type NextStep, type SyncSettingsInput } from './connect-types';
+import { caldavElsewhereMessage, ConnectError, connectMessages, type ChosenOptions, type ExchangeSettings, type ImapSettings, type NextStep, type SyncSettingsInput } from './connect-types';
 import { openVerifier, startOAuth, stateData } from './oauth-start';
 
 export interface ConnectServiceDeps {
@@ -32,6 +33,8 @@ export interface ConnectServiceDeps {
   randomToken(bytes: number): string;
   /** Push subscriptions: ended at the provider before a disconnect, brought in line after a settings change. */
   push?: Pick<PushControl, 'release' | 'requestEnsure'>;
+  /** DNS for finding an "Other mailbox" calendar server (RFC 6764); the system's resolvers when absent. */
+  caldavDns?: CaldavDnsLookup;
 }
 
 export interface ConnectCaller {
@@ -174,14 +177,19 @@ export class ConnectService {
 
   /**
    * IMAP + SMTP (+ CalDAV): identity() proves every login (providers/imap/imap-verify.ts). Sync
-   * Calendar without a CalDAV URL looks for one at the address's domain (RFC 6764 /.well-known/caldav);
-   * finding none is a refusal, not a mailbox whose calendar silently never syncs.
+   * Calendar without a CalDAV URL looks for the calendar server of the address's domain: its DNS SRV
+   * records (RFC 6764), else https://<domain>/.well-known/caldav. Finding none is a refusal, not a
+   * mailbox whose calendar silently never syncs; a server DNS names at another domain is offered to
+   * the user to confirm, never sent the password on DNS's word alone.
    */
   private async connectImap(caller: ConnectCaller, s: ImapSettings, options: ChosenOptions): Promise<NextStep> {
     const credentials: Credentials = { kind: 'password', username: s.username, password: s.password };
     const domain = s.email.slice(s.email.lastIndexOf('@') + 1);
-    const guessed = !s.caldavUrl && options.syncCalendar && domain ? `https://${domain}/` : undefined;
-    const caldavUrl = s.caldavUrl ?? guessed;
+    const lookUp = !s.caldavUrl && options.syncCalendar && domain !== '';
+    const fromDns = lookUp ? await caldavFromDns(domain, this.deps.caldavDns ?? caldavDnsLookup()) : { kind: 'none' as const };
+    if (fromDns.kind === 'elsewhere') throw new ConnectError('caldav_elsewhere', caldavElsewhereMessage(domain, fromDns.url));
+    const guessed = lookUp && fromDns.kind === 'none' ? `https://${domain}/` : undefined;
+    const caldavUrl = s.caldavUrl ?? (fromDns.kind === 'found' ? fromDns.url : guessed);
     const endpoints: ProviderEndpoints = { imap: s.imap, smtp: s.smtp, ...(caldavUrl ? { caldavUrl } : {}) };
     try {
       await this.verifyAndAttach(caller, 'imap', credentials, endpoints, s.email, options);

@@ -71,6 +71,7 @@ export const connectErrorCodes = [
   'caldav_no_calendar',
   'caldav_refused',
   'caldav_not_found',
+  'caldav_elsewhere',
 ] as const;
 export type ConnectErrorCode = (typeof connectErrorCodes)[number];
 
@@ -119,4 +120,10 @@ export const connectMessages: Record<ConnectErrorCode, string> = {
   caldav_no_calendar: 'No calendar with events was found for this account on the CalDAV server; create one there, or enter its URL.',
   caldav_refused: 'The CalDAV URL did not answer as a calendar server; check it, or leave it empty to sync mail only.',
   caldav_not_found: 'Tandem found no calendar server for this address; enter the CalDAV URL, or turn off Sync Calendar to sync mail only.',
+  caldav_elsewhere: 'Your domain names a calendar server at another domain; if it is your host, enter it as the CalDAV URL.',
 };
+
+/** caldav_elsewhere with what DNS named, for the user to check before their password goes there. */
+export function caldavElsewhereMessage(domain: string, url: string): string {
+  return `The DNS of ${domain} names ${url} as its calendar server. If that is your email host, enter it as the CalDAV URL and press Save again; Tandem does not send your password to another domain on DNS's word alone.`;
+}

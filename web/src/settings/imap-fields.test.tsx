@@ -198,6 +198,7 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
     ['caldav_no_calendar', 'caldavUrl'],
     ['caldav_refused', 'caldavUrl'],
     ['caldav_not_found', 'caldavUrl'],
+    ['caldav_elsewhere', 'caldavUrl'],
   ] as const)('a %s refusal is hinted at the %s field and nowhere else', (code, at) => {
     for (const f of ['password', 'imap', 'smtp', 'caldavUrl'] as const) {
       if (f === at) expect(refusalHint(code, f)).toBeTruthy();
@@ -232,9 +233,22 @@ describe('User Settings → Sync → Other mailbox (IMAP)', () => {
     expect(await screen.findByText('Enter the email address of the mailbox.')).toBeTruthy();
     expect(screen.getByText('Enter the password or app password.')).toBeTruthy();
     expect(screen.getByText('A port is a number from 1 to 65535.')).toBeTruthy();
-    expect(screen.getByText(/Sync Calendar needs the CalDAV server/)).toBeTruthy();
     expect(field(/^Email Address/).getAttribute('aria-invalid')).toBe('true');
     expect(api.callsTo('PUT /api/settings/sync')).toEqual([]);
+  });
+
+  it('with Sync Calendar and no CalDAV URL, sends the settings for the server to look the calendar up', async () => {
+    const { api } = renderPage({ ...noMailbox, syncCalendar: true });
+    await chooseImap();
+    type(/^Email Address/, 'erin@mail.tandem.test');
+    type(/^Password/, 'erin-password');
+    fillCustom();
+    type(/^CalDAV URL/, '');
+    save();
+    expect(await screen.findByText('Your sync settings are saved.')).toBeTruthy();
+    const body = api.callsTo('PUT /api/settings/sync')[0]?.body;
+    expect(body).toMatchObject({ provider: 'imap', syncCalendar: true });
+    expect(body).not.toHaveProperty('imap.caldavUrl');
   });
 
   it('shows the API’s field errors at the fields', async () => {

@@ -47,6 +47,7 @@ const refusalHints: Record<string, { field: HintedField; hint: string }> = {
   caldav_no_calendar: { field: 'caldavUrl', hint: 'No calendar found for this account: create one at your host, or enter the calendar’s own URL.' },
   caldav_refused: { field: 'caldavUrl', hint: 'This address did not answer as a CalDAV server: check it, or leave it empty to sync mail only.' },
   caldav_not_found: { field: 'caldavUrl', hint: 'No calendar server found for your address: enter your host’s CalDAV URL, or turn off Sync Calendar.' },
+  caldav_elsewhere: { field: 'caldavUrl', hint: 'Your domain names a calendar server at another domain (see above): enter it here if it is your host.' },
 };
 
 export function refusalHint(refusal: string | null, field: HintedField): string | undefined {
@@ -171,7 +172,7 @@ export function ImapFields({ value, onChange, fieldError, refusal, connected }: 
         </Fieldset>
         <TextInput
           label="CalDAV URL (optional)"
-          description="For Sync Calendar. The server's address is enough: Tandem finds your calendar through /.well-known/caldav and your account's calendar home. Leave empty to sync mail only."
+          description="For Sync Calendar. The server's address is enough: Tandem finds your calendar through /.well-known/caldav and your account's calendar home. Left empty, Tandem looks up the calendar server your address's domain publishes."
           type="url"
           value={value.caldavUrl}
           onChange={set('caldavUrl')}

@@ -72,7 +72,7 @@ export function withSecurity(input: ImapInput, which: 'imap' | 'smtp', security:
 }
 
 /** Field errors found before sending, keyed like the API's (`imap.imap.port`), so both show in the same place. */
-export function checkImap(input: ImapInput, options: { syncCalendar: boolean }): Record<string, string> {
+export function checkImap(input: ImapInput): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim())) errors['imap.email'] = 'Enter the email address of the mailbox.';
   if (!input.username.trim()) errors['imap.username'] = 'Enter the username (usually the email address).';
@@ -85,7 +85,6 @@ export function checkImap(input: ImapInput, options: { syncCalendar: boolean }):
   }
   const dav = input.caldavUrl.trim();
   if (dav && !/^https?:\/\/[^\s/]+/i.test(dav)) errors['imap.caldavUrl'] = 'Enter a web address starting with https://';
-  if (!dav && options.syncCalendar) errors['imap.caldavUrl'] = 'Sync Calendar needs the CalDAV server: enter it, or untick Sync Calendar.';
   return errors;
 }
 

@@ -99,7 +99,7 @@ function SyncSettingsForm({ initial, redirect }: { initial: SyncSettings; redire
         ? { syncEmail: false, syncCalendar: false, syncCaptureFolder: false, calendarPrivacy: form.calendarPrivacy, provider: null }
         : { ...form, provider: form.provider };
     if (form.provider === 'imap' && !(initial.provider === 'imap' && isUntouched(imap))) {
-      const problems = checkImap(imap, { syncCalendar: form.syncCalendar });
+      const problems = checkImap(imap);
       setLocalErrors(problems);
       if (Object.keys(problems).length > 0) return;
       input.imap = toImapBody(imap);

@@ -8,8 +8,17 @@ import { simDefaultApp } from '../../sim/microsoft';
 import type { Config } from '../config';
 import { printWelcome, startServer, stopOnSignals } from './start';
 
+/**
+ * Gmail push as a deployment sets it up: a Pub/Sub topic whose push subscription authenticates with a
+ * service account and delivers to Tandem's Gmail webhook (here the simulator's Pub/Sub, signing with
+ * its own keys), so mail labelled Tandem in the demo lands without waiting for the next poll.
+ */
+const demoPubSub = { topic: 'projects/tandem-demo/topics/gmail-push', serviceAccountEmail: 'gmail-push@tandem-demo.iam.gserviceaccount.com' };
+
 export async function runDemo(config: Config, logger: Logger): Promise<number> {
   const sims = await startSimulators({});
+  const gmailHook = `${config.publicUrl.replace(/\/+$/, '')}/api/webhooks/google/gmail`;
+  sims.google.handle.setPubSubEndpoint(demoPubSub.topic, gmailHook, undefined, { serviceAccountEmail: demoPubSub.serviceAccountEmail, audience: gmailHook });
   const demoConfig: Config = {
     ...config,
     microsoft: { clientId: simDefaultApp.clientId, clientSecret: simDefaultApp.clientSecret, authorityHost: sims.microsoft.url, graphUrl: `${sims.microsoft.url}/v1.0` },
@@ -19,7 +28,8 @@ export async function runDemo(config: Config, logger: Logger): Promise<number> {
       oauthUrl: sims.google.url,
       gmailUrl: sims.google.url,
       calendarUrl: sims.google.url,
-      pubsubTopic: config.google.pubsubTopic,
+      pubsubTopic: demoPubSub.topic,
+      pubsubAuth: { audience: gmailHook, serviceAccountEmail: demoPubSub.serviceAccountEmail, jwksUrl: sims.google.handle.pubsubJwksUrl },
     },
   };
   try {

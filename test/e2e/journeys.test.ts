@@ -366,7 +366,7 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     expect(cara.watched.errors).toEqual([]);
   });
 
-  it('connects Ben’s simulated Google account through its OAuth page; a message he labels Tandem lands on Activities', async () => {
+  it('connects Ben’s simulated Google account through its OAuth page; a message he labels Tandem lands on Activities by push', async () => {
     const ben = await newUserPage('ben@greenleaf.example');
     const p = ben.page;
     await navOn(p, 'Settings').click();
@@ -381,7 +381,8 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await screenshot(p, 'settings-google-connected');
 
     const caught = await dropIntoTandemFolder(p, sims.google, 'ben@greenleaf.example', 'webmail-google-labelled-tandem');
-    await expectOnActivities(p, caught);
+    // No Sync now: the demo's Gmail watch publishes to Pub/Sub, whose push reaches Tandem's webhook.
+    await expectOnActivities(p, caught, { push: true });
     await screenshot(p, 'contact-activities-google');
     expect(ben.watched.errors).toEqual([]);
   });

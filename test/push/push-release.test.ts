@@ -71,7 +71,7 @@ describe.each(testDrivers())('push subscriptions follow the account (%s)', (driv
     expect(w.syncCalls).toEqual([]);
   });
 
-  it('ends the old mailbox’s subscriptions when the user connects another mailbox in its place', async () => {
+  it('ends the old mailbox’s subscriptions and subscribes the new one when the user connects another mailbox in its place', async () => {
     const other = 'ben@contoso.example';
     w.env.sim.handle.addMailbox({ address: other, type: 'user', password: testPassword, displayName: 'Ben' });
     expect(simSubs()).toHaveLength(2);
@@ -91,5 +91,7 @@ describe.each(testDrivers())('push subscriptions follow the account (%s)', (driv
     // The replaced mailbox's subscriptions are gone at Graph and in the store, not left to notify for days.
     expect(simSubs()).toEqual([]);
     expect(await rows()).toEqual([]);
+    // The new one is subscribed at once (this manager never sweeps): push works from the first drop.
+    expect(w.env.sim.handle.subscriptions(other).map((s) => s.target.kind).sort()).toEqual(['events', 'messages']);
   });
 });

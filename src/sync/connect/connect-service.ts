@@ -228,6 +228,8 @@ export class ConnectService {
     const account = await ensureFolders(attachDeps, attached, this.deps.providers.create(attached, credentials));
     this.deps.logger.info({ accountId: account.id, provider: kind }, 'mailbox connected');
     await this.deps.engine.syncNow(account, 'connect');
+    // Push from the start (Graph subscriptions, Gmail watch), not from the next sweep up to a minute later.
+    await this.deps.push?.requestEnsure(account);
     return account;
   }
 

@@ -105,9 +105,10 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     expect(watched.errors).toEqual([]);
   });
 
-  it('files a message moved into the Tandem folder on the webmail on the sender contact’s Activities tab', async () => {
+  it('files a message moved into the Tandem folder on the webmail on the sender contact’s Activities tab, by push', async () => {
     captured = await dropIntoTandemFolder(page, sims.microsoft, mailbox.address, 'webmail-moved-to-tandem');
-    await expectOnActivities(page, captured);
+    // No Sync now: the Graph subscription on the Tandem folder notifies Tandem's webhook.
+    await expectOnActivities(page, captured, { push: true });
     await screenshot(page, 'contact-activities-captured');
     expect(watched.errors).toEqual([]);
   });
@@ -321,7 +322,8 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await screenshot(p, 'settings-imap-connected');
 
     const caught = await dropIntoImapTandemFolder(dovecot, login, 'cara@greenleaf.example');
-    await expectOnActivities(p, caught);
+    // No Sync now: IMAP IDLE on the Tandem folder tells the worker.
+    await expectOnActivities(p, caught, { push: true });
     await screenshot(p, 'contact-activities-imap');
 
     // Leave Cara without a mailbox, as the Exchange journey expects.
@@ -361,7 +363,8 @@ describe('issue 8 journeys (tandem demo + simulators + Chromium)', () => {
     await screenshot(p, 'settings-exchange-connected');
 
     const caught = await dropIntoTandemFolder(p, sims.exchange, 'cara@greenleaf.example', 'webmail-exchange-moved-to-tandem');
-    await expectOnActivities(p, caught);
+    // No Sync now: the EWS pull subscription on the Tandem folder reports the new item.
+    await expectOnActivities(p, caught, { push: true });
     await screenshot(p, 'contact-activities-exchange');
     expect(cara.watched.errors).toEqual([]);
   });

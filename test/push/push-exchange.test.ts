@@ -1,7 +1,8 @@
 /**
  * EWS pull subscriptions as push on the Exchange simulator: the worker's poller subscribes to the
  * Tandem folder and the calendar, sees a new message or event on its next GetEvents and pulls the
- * run forward; when the account is disconnected the watcher unsubscribes at the server and stops.
+ * run forward; when the account is disconnected the watcher unsubscribes at the server and stops. A
+ * push ensure (what connect and disconnect ask for) brings the watcher in line at once.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchangeProviderFactory } from '../../src/providers/exchange';
@@ -11,6 +12,7 @@ import { CredentialService, sealCredentials } from '../../src/sync/credentials';
 import { MailboxLimiter } from '../../src/sync/mailbox-limiter';
 import { ProviderAccess } from '../../src/sync/provider-access';
 import { LocalWatchers } from '../../src/sync/push/local-watchers';
+import { PushManager } from '../../src/sync/push/push-manager';
 import { rawMessage, silent, testEngine, testVault } from '../capture/capture-harness';
 import { createTestCompany, createTestDb, type TestDb } from '../support/test-db';
 
@@ -24,7 +26,8 @@ describe('EWS pull push on the Exchange simulator', () => {
     await env?.close();
   });
 
-  it('a message in Tandem or a calendar change is seen on the next poll and pulls the run forward', async () => {
+  /** Alice's Exchange account, its folders made by a first run, and what watchers need to reach it. */
+  async function connectedAlice() {
     env = await startExchangeTestEnv();
     t = await createTestDb('pglite');
     const { scope, userId } = await createTestCompany(t.db);
@@ -33,9 +36,13 @@ describe('EWS pull push on the Exchange simulator', () => {
     await t.db.repos.accounts.setCredentials(scope, created.id, sealCredentials(vault, created.id, { kind: 'password', username: ALICE_LOGIN, password: ALICE_PASSWORD }), env.clock.now());
     const hand = testEngine(t.db, vault, { features: [captureFeature()], factory: exchangeProviderFactory, clock: env.clock });
     expect(await hand.sync((await t.db.repos.accounts.get(scope, created.id)) ?? created)).toMatchObject({ outcome: 'succeeded' }); // creates Tandem / Processed
-
     const providers = new ProviderAccess({ factories: { exchange: exchangeProviderFactory }, endpoints: {}, oauthClients: {}, fetch: (i, init) => fetch(i, init), clock: env.clock, logger: silent, limiter: new MailboxLimiter(() => 4) });
     const credentials = new CredentialService({ db: t.db, vault, clock: env.clock, oauthFor: () => undefined });
+    return { scope, created, providers, credentials };
+  }
+
+  it('a message in Tandem or a calendar change is seen on the next poll and pulls the run forward', async () => {
+    const { scope, created, providers, credentials } = await connectedAlice();
     const calls: string[] = [];
     watchers = new LocalWatchers({ db: t.db, clock: env.clock, logger: silent, credentials, providers, refreshIntervalMs: 3_600_000, pullIntervalMs: 20, syncNow: async (a) => void calls.push(a.id) });
     await watchers.start();
@@ -57,5 +64,20 @@ describe('EWS pull push on the Exchange simulator', () => {
     // The watcher ends both pull subscriptions at the server (with the credentials it started with) and drops its lease.
     expect(env.handle.counters.count(undefined, 'Unsubscribe')).toBe(2);
     expect(await t.db.repos.pushSubscriptions.list(scope, created.id)).toEqual([]);
+  }, 30_000);
+
+  it('the push ensure that connect and disconnect ask for starts and stops the watcher at once', async () => {
+    const { scope, created, providers, credentials } = await connectedAlice();
+    // Never started: its hourly refresh would not come during the test, so only the ensure can act.
+    const local = new LocalWatchers({ db: t.db, clock: env.clock, logger: silent, credentials, providers, refreshIntervalMs: 3_600_000, pullIntervalMs: 20, syncNow: async () => undefined });
+    watchers = local;
+    const manager = new PushManager({ db: t.db, clock: env.clock, logger: silent, credentials, providers, publicUrl: 'https://tandem.example', afterEnsure: () => local.refresh() });
+
+    await manager.requestEnsure(created);
+    expect(local.watching()).toEqual([created.id]);
+    await t.db.repos.accounts.disconnect(scope, created.id, env.clock.now());
+    await manager.requestEnsure(created);
+    expect(local.watching()).toEqual([]);
+    expect(env.handle.counters.count(undefined, 'Unsubscribe')).toBe(2);
   }, 30_000);
 });

@@ -110,6 +110,8 @@ export class ConnectService {
     const now = this.deps.clock.now();
     for (const a of accounts) await this.deps.db.repos.accounts.disconnect(scope, a.id, now);
     for (const a of accounts) this.deps.logger.info({ accountId: a.id, provider: a.provider }, 'mailbox disconnected');
+    // The worker holding an IMAP IDLE or EWS pull watcher for it lets go now, not at its next refresh.
+    for (const a of accounts) await this.deps.push?.requestEnsure(a);
     return accounts.length;
   }
 

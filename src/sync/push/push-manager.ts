@@ -39,6 +39,11 @@ export interface PushManagerDeps {
   retryAfterFailureMs?: number;
   /** How long a disconnect waits for the providers to confirm the unsubscribes (default 10 s). */
   releaseTimeoutMs?: number;
+  /**
+   * After an asked-for ensure, in the process that ran it: the rest of push this process holds (its
+   * IDLE / EWS-pull watchers), so a connect or disconnect takes effect now, not at their next refresh.
+   */
+  afterEnsure?(ref: AccountRef): Promise<void>;
 }
 
 /** What the API needs of push: bring an account in line soon, and let go of it before a disconnect. */
@@ -87,7 +92,7 @@ export class PushManager {
     const queue = this.deps.queue;
     if (queue) {
       await queue.work(queueNames.pushRenewal, { batchSize: 5, localConcurrency: 2 }, async (job) => {
-        await this.ensure({ id: job.data.accountId, companyId: job.data.companyId });
+        await this.ensureAll({ id: job.data.accountId, companyId: job.data.companyId });
       });
     }
     this.timer = setInterval(() => void this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'push sweep failed')), this.deps.sweepIntervalMs ?? 60_000);
@@ -115,7 +120,13 @@ export class PushManager {
   /** After connect, reconnect or a dropped subscription: bring one account in line soon. */
   async requestEnsure(ref: AccountRef): Promise<void> {
     if (this.deps.queue) await this.deps.queue.enqueue(queueNames.pushRenewal, { accountId: ref.id, companyId: ref.companyId, reason: 'push' });
-    else await this.ensure(ref);
+    else await this.ensureAll(ref);
+  }
+
+  /** The account's webhooks, then whatever else of push this process holds for it. */
+  private async ensureAll(ref: AccountRef): Promise<void> {
+    await this.ensure(ref);
+    await this.deps.afterEnsure?.(ref);
   }
 
   /** Brings one account's subscriptions in line with what it wants. Safe to repeat. */

@@ -40,8 +40,18 @@ export interface PushRuntime {
 export function createPush(deps: PushWiringDeps): PushRuntime {
   const logger = deps.logger.child({ component: 'push' });
   const syncNow = (account: { id: string; companyId: string }, reason: string) => deps.engine.syncNow(account, reason);
-  const manager = new PushManager({ db: deps.db, clock: deps.clock, logger, credentials: deps.credentials, providers: deps.providers, publicUrl: deps.publicUrl, queue: deps.engine.queue });
   const watchers = deps.workers ? new LocalWatchers({ db: deps.db, clock: deps.clock, logger, credentials: deps.credentials, providers: deps.providers, syncNow }) : undefined;
+  const manager = new PushManager({
+    db: deps.db,
+    clock: deps.clock,
+    logger,
+    credentials: deps.credentials,
+    providers: deps.providers,
+    publicUrl: deps.publicUrl,
+    queue: deps.engine.queue,
+    // A connected or disconnected IMAP / Exchange mailbox gets or loses its watcher now.
+    ...(watchers ? { afterEnsure: () => watchers.refresh() } : {}),
+  });
   return {
     manager,
     ...(watchers ? { watchers } : {}),

@@ -165,7 +165,10 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
   it('never runs one account twice at once, however many requests and workers', async () => {
     if (!workers.some((w) => w.name === 'C' && w.child.exitCode === null)) await startWorker('C');
     await startWorker('D');
-    const ids = [await addAccount('one@scale.example', 'slow'), await addAccount('two@scale.example', 'slow'), await addAccount('three@scale.example', 'slow')];
+    // More accounts than one worker can hold (each fetch loop claims ahead: 2 run slots + 2 claimed,
+    // engine-worker.ts), so the other worker always gets a share and runs really overlap across processes.
+    const ids: string[] = [];
+    for (const name of ['one', 'two', 'three', 'four', 'five', 'six']) ids.push(await addAccount(`${name}@scale.example`, 'slow'));
     for (let i = 0; i < 12; i++) {
       await Promise.all(ids.map((id) => syncNow(id)));
       await new Promise((r) => setTimeout(r, 120));
@@ -186,8 +189,8 @@ describe.runIf(testDrivers().includes('postgres'))('worker processes sharing one
       }
     }
     // Requests while a run is active collapse into one follow-up run, so fewer runs than requests.
-    expect(total).toBeGreaterThanOrEqual(3);
-    expect(total).toBeLessThan(36);
+    expect(total).toBeGreaterThanOrEqual(ids.length);
+    expect(total).toBeLessThan(12 * ids.length);
     const byWorker = new Set((await control.query<{ worker: string }>('select distinct worker from engine_test_runs where account_id = any($1)', [ids])).rows.map((r) => r.worker));
     expect(byWorker.size).toBe(2);
   }, 120_000);

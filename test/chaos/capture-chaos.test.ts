@@ -1,36 +1,53 @@
 /**
- * Capture chaos (issue 6): N messages reach the Tandem folder of the Microsoft 365 simulator in three
- * waves, ~10 % of every Graph request failing at random (429 with Retry-After, 503, 500,
- * held-then-dropped timeouts, connection resets — also inside $batch), two worker processes running
- * the real engine on one PostgreSQL. While each wave is being captured, at a random point of its
- * progress, the worker running the capture is killed with kill -9 and restarted. At the end: exactly
- * N email activities, no duplicate, one ledger row per message, all N in Processed, Tandem empty.
+ * Capture chaos (issue 6), once per provider simulator (Microsoft 365 / Graph, Google / Gmail API,
+ * Exchange / EWS): N messages reach the mailbox's Tandem folder (label, for Gmail) in three waves,
+ * ~10 % of every request to the simulator failing at random (429 with Retry-After — ErrorServerBusy
+ * with BackOffMilliseconds on EWS — 503, 500, held-then-dropped timeouts, connection resets; inside
+ * Graph's $batch and Gmail's batch too, where a transport fault becomes a failed part), two worker
+ * processes running the real engine on one PostgreSQL. While each wave is being captured, at a random
+ * point of its progress, the worker running the capture is killed with kill -9 and restarted. At the
+ * end: exactly N email activities, no duplicate, one ledger row per message, all N in Processed,
+ * Tandem empty.
  *
  * Why waves: the pipeline captures a few hundred messages in one run faster than a kill lands, so with
  * a single drop the later kills found nothing left to interrupt. A wave per kill, captured in rounds
- * of 20 (TANDEM_CAPTURE_BATCH_SIZE: one Graph $batch a round), keeps a run in progress at each kill;
- * every kill is checked to have left its wave part-captured and its run begun but never ended.
+ * of 20 (TANDEM_CAPTURE_BATCH_SIZE: one Graph $batch or Gmail batch a round; one message a round on
+ * EWS, see EWS_BATCH_SIZE), keeps a run in progress at each kill; every kill is checked to have left
+ * its wave part-captured and its run begun but never ended. The worker killed is the one whose
+ * requests reach the simulator at that moment.
  *
  * Nothing nudges the engine: its own schedule (capture interval shortened through configuration)
  * drives every run, and the adapters repeat failed reads and moves inside the run, so the faults slow
  * the capture without failing runs (eight failed runs in a row would park the account for an hour).
+ * Gmail keeps its production pacing under the per-user quota (the simulator enforces the default
+ * 6,000 units a minute), so the full size takes minutes there.
  *
- * The simulator lives in this process; the workers reach it over HTTP like any Graph client.
+ * Each simulator lives in this process on the system clock; the workers reach it over HTTP like any
+ * client (capture-chaos-side.ts and the provider modules beside it).
  * Size: TANDEM_CHAOS_MESSAGES (the issue's figure is 5,000), at least 300. Default 400, for CI.
+ * One provider alone: `-t 'Gmail'` (or 'Microsoft 365', 'EWS').
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../sim/common/random';
 import { seedMessages } from '../../sim/common/seed';
-import { connectMicrosoftAccount } from '../capture/capture-harness';
 import { createTestCompany, testDrivers } from '../support/test-db';
+import type { CaptureChaosSide } from './capture-chaos-side';
 import { captureFacts, envCount, startChaosWorld, type ChaosWorld } from './chaos-harness';
-import { startMicrosoftChaos, type MicrosoftChaos } from './microsoft-chaos';
+import { exchangeCaptureSide } from './exchange-chaos';
+import { googleCaptureSide } from './google-chaos';
+import { microsoftCaptureSide } from './microsoft-chaos';
 
 const N = envCount('TANDEM_CHAOS_MESSAGES', 400);
 const FAULT_RATE = 0.1;
 const KILLS = 3;
-/** One Graph $batch of 20 a round: a wave of N / 3 takes five rounds or more, so a kill finds one in progress. */
+/** One Graph $batch (Gmail batch) of 20 a round: a wave of N / 3 takes five rounds or more, so a kill finds one in progress. */
 const BATCH_SIZE = 20;
+/**
+ * EWS carries a round's ids in one GetItem and one MoveItem, and its faults hit whole requests: in
+ * rounds of 20 only ~N/100 faults would fire. One message a round makes each message's fetch and move
+ * a request of its own, so ~10 % of them meet a fault, as Graph's and Gmail's batch parts do.
+ */
+const EWS_BATCH_SIZE = 1;
 /** Below this a wave is captured in about the time it takes to find the worker running it. */
 const MIN_MESSAGES = 300;
 if (N < MIN_MESSAGES) throw new Error(`TANDEM_CHAOS_MESSAGES=${N}: set ${MIN_MESSAGES} or more (waves under ${MIN_MESSAGES / KILLS} messages end before a kill lands)`);
@@ -42,66 +59,83 @@ function waves<T>(items: readonly T[], count: number): T[][] {
 }
 const contacts = ['Margaret Ellis <margaret.ellis@oakridge-hoa.example>', "Tom O'Brien <tom@obrien-properties.example>", 'Priya Natarajan <priya@natarajan-dental.example>'];
 
-describe.runIf(testDrivers().includes('postgres'))('capture under faults and kill -9 (Microsoft 365 simulator, two worker processes)', () => {
-  let ms: MicrosoftChaos;
+/** Each provider's simulator; `seed` seeds it, the messages and (× 11) the kill moments. */
+const sides = [
+  { name: 'Microsoft 365', seed: 6, start: microsoftCaptureSide },
+  { name: 'Google (Gmail)', seed: 16, start: googleCaptureSide },
+  { name: 'Exchange (EWS)', seed: 26, start: exchangeCaptureSide, batchSize: EWS_BATCH_SIZE },
+];
+
+describe.runIf(testDrivers().includes('postgres')).each(sides)('capture under faults and kill -9 ($name simulator, two worker processes)', ({ seed, start, batchSize = BATCH_SIZE }) => {
+  let side: CaptureChaosSide;
   let world: ChaosWorld;
 
   beforeAll(async () => {
-    ms = await startMicrosoftChaos(6);
+    side = await start(seed);
   });
   afterAll(async () => {
     await world?.close();
-    await ms?.sim.close();
+    await side?.close();
   });
 
   it(`${N} messages → ${N} activities, 0 duplicates, all in Processed`, async () => {
-    const { handle, mailbox: testMailbox } = ms;
     world = await startChaosWorld({
-      ...ms.workerEnv,
-      // A run every 0.6 s while the folder is non-empty: the schedule, not the test, drives capture.
+      ...side.workerEnv,
+      // Runs come due every 0.6 s; the engine starts them (its scheduler tick, every 30 s in each worker,
+      // and each run's own follow-ups), never the test.
       TANDEM_CAPTURE_INTERVAL_MINUTES: '0.01',
-      TANDEM_CAPTURE_BATCH_SIZE: String(BATCH_SIZE),
+      TANDEM_CAPTURE_BATCH_SIZE: String(batchSize),
     });
     const { scope, userId } = await createTestCompany(world.t.db);
     for (const c of contacts) await world.t.db.repos.contacts.create(scope, { name: c, emails: [c.replace(/.*<|>$/g, '')] });
 
     // The folders exist before the mail arrives, as after the account's first run.
-    await ms.ensureFolders();
-    const seeded = seedMessages({ seed: 6, count: N, mailbox: testMailbox, contacts, profile: 'small' });
+    await side.ensureFolders();
+    const seeded = seedMessages({ seed, count: N, mailbox: side.mailbox, contacts, profile: 'small' });
     expect(new Set(seeded.map((m) => m.messageId)).size).toBe(N); // the premise: N distinct messages
 
-    const share = FAULT_RATE / 4;
-    handle.faults.add({ kind: 'throttle', rate: share, retryAfterSeconds: 1 });
-    handle.faults.add({ kind: 'unavailable', rate: share / 2, retryAfterSeconds: 1 });
-    handle.faults.add({ kind: 'server_error', rate: share / 2 });
-    handle.faults.add({ kind: 'timeout', rate: share, holdMs: 300 });
-    handle.faults.add({ kind: 'reset', rate: share });
+    side.addFaults(FAULT_RATE);
 
-    const account = await connectMicrosoftAccount(world.t.db, world.vault, scope, userId, testMailbox, ms.credentials, ms.endpoints, new Date());
+    const account = await side.connect(world.t.db, world.vault, scope, userId);
+    // The first wave is in the folder when the workers start, so the account's first run finds it: a
+    // wave dropped just after an empty run waits for the scheduler's next tick (every 30 s per worker).
+    const inWaves = waves(seeded, KILLS);
+    for (const m of inWaves[0] ?? []) await side.place(m.raw);
     await Promise.all([world.start('A'), world.start('B')]);
 
-    const random = seededRandom(66);
+    const random = seededRandom(seed * 11);
     const captured = () => world.count('select count(*) as n from captured_messages where company_id = $1', [scope.companyId]);
     /** Per kill: its wave's bounds in captured messages, how many were captured when the worker died, the sync jobs then running. */
     const kills: { wave: number; from: number; atKill: number; to: number; running: string[] }[] = [];
     const runningJobs = async () => (await world.control.query<{ id: string }>(`select id from pgboss.job where name = 'sync' and state = 'active'`)).rows.map((r) => r.id);
     let placed = 0;
-    for (const [wave, messages] of waves(seeded, KILLS).entries()) {
+    for (const [wave, messages] of inWaves.entries()) {
       // The previous wave is all captured: this one starts from a quiet folder.
       await world.waitFor(`wave ${wave - 1} captured`, async () => (await captured()) >= placed, waitMs(300_000), 200);
-      for (const m of messages) await handle.placeMessage(testMailbox, 'Tandem', m.raw);
+      if (wave > 0) for (const m of messages) await side.place(m.raw);
       const from = placed;
       placed += messages.length;
       const point = from + Math.max(1, Math.round((0.1 + 0.4 * random()) * messages.length));
       await world.waitFor(`${point - from} of wave ${wave} captured`, async () => (await captured()) >= point, waitMs(300_000), 100);
-      // The worker in the middle of that run: a kill of the idle one would interrupt nothing.
-      const victim = await world.busiest();
-      const running = await runningJobs();
+      // The worker in the middle of a run (the one whose requests reach the simulator while the same
+      // sync job stays active), with that job: a kill of the idle one, or between runs, would interrupt
+      // nothing. Where the run that got this far has ended, the wave's next run is waited for.
+      const { victim, running } = await world.waitFor(
+        `a run of wave ${wave} in progress`,
+        async () => {
+          const before = await runningJobs();
+          const name = before.length > 0 ? await world.talkingTo(side.port, 3_000, 4) : undefined;
+          const after = await runningJobs();
+          return name && after.join() === before.join() ? { victim: name, running: after } : undefined;
+        },
+        waitMs(120_000),
+        50,
+      );
       await world.kill(victim);
       kills.push({ wave, from, atKill: await captured(), to: placed, running });
       await world.start(victim);
     }
-    const inFolder = (name: string) => handle.listFolderMessages(testMailbox, name).length;
+    const inFolder = side.inFolder;
     await world.waitFor('every message in Processed', async () => inFolder('Tandem') === 0 && inFolder('Processed') === N, waitMs(600_000), 500);
 
     expect(world.kills).toBe(KILLS);
@@ -112,8 +146,8 @@ describe.runIf(testDrivers().includes('postgres'))('capture under faults and kil
     // heartbeat stopped (a job on the surviving worker would have completed without a retry).
     const retried = 'select count(*) as n from pgboss.job where id = any($1::uuid[]) and retry_count > 0';
     for (const k of kills) expect({ wave: k.wave, retried: await world.count(retried, [k.running]) }).toEqual({ wave: k.wave, retried: 1 });
-    // The faults happened (about one Graph request or $batch item in ten), and the engine never parked the account.
-    expect(handle.faults.fired()).toBeGreaterThan(N * 0.1);
+    // The faults happened (about one request or batch part in ten), and the engine never parked the account.
+    expect(side.faultsFired()).toBeGreaterThan(N * 0.1);
     const [state] = (await world.control.query<{ status: string }>('select status from connected_accounts where id = $1', [account.id])).rows;
     expect(state?.status).not.toBe('failed');
     expect(inFolder('Tandem')).toBe(0);

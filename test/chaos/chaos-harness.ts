@@ -5,7 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { subscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +37,54 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
+/**
+ * Requests that HTTP servers of this process (the simulators) received, by server port: the client's
+ * port and when. Node publishes every request's socket on this channel; nothing in the simulators changes.
+ */
+const requestsByServerPort = new Map<number, { clientPort: number; at: number }[]>();
+subscribe('http.server.request.start', (message) => {
+  const { socket, server } = message as { socket: Socket; server: Server };
+  const address = server.address();
+  if (!address || typeof address === 'string' || socket.remotePort === undefined) return;
+  const seen = requestsByServerPort.get(address.port) ?? [];
+  seen.push({ clientPort: socket.remotePort, at: Date.now() });
+  requestsByServerPort.set(address.port, seen.slice(-50));
+});
+
+/** The inode of the loopback TCP socket from `localPort` to `remotePort` (/proc/net/tcp, tcp6), if it is still open. */
+function socketInode(localPort: number, remotePort: number): string | undefined {
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      const port = (address: string | undefined) => parseInt(address?.split(':')[1] ?? '', 16);
+      if (port(f[1]) === localPort && port(f[2]) === remotePort && f[9] && f[9] !== '0') return f[9];
+    }
+  }
+  return undefined;
+}
+
+/** Whether process `pid` holds the socket with this inode among its open files. */
+function holdsSocket(pid: number | undefined, inode: string): boolean {
+  if (pid === undefined) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`;
+      } catch {
+        return false; // closed while we looked
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 interface WorkerProcess {
   name: string;
   child: ChildProcess;
@@ -53,11 +104,12 @@ export interface ChaosWorld {
   kill(name: string): Promise<void>;
   names(): string[];
   /**
-   * The live worker that used the most CPU over `sampleMs` (longer while no worker clearly leads): the
-   * one running the account's job (the other only polls the queue). Killing it interrupts a run
-   * mid-batch, which a random pick need not.
+   * The live worker that sent `minRequests` requests to the server of this process listening on
+   * `serverPort` (a simulator) since the call, within `timeoutMs` (else undefined): the one running
+   * the account's job, which talks to the provider request after request. A watcher's occasional
+   * poll (EWS GetEvents every 10 s, from either worker) stays under the count.
    */
-  busiest(sampleMs?: number): Promise<string>;
+  talkingTo(serverPort: number, timeoutMs: number, minRequests: number): Promise<string | undefined>;
   kills: number;
   /**
    * Presses "Sync now" for the account every `everyMs` (what the user, or a push notification,
@@ -95,17 +147,6 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
     await gone;
   }
 
-  /** User + system CPU ticks of a live worker (/proc/<pid>/stat fields 14 and 15). */
-  const cpuTicks = (w: WorkerProcess): number => {
-    try {
-      const stat = readFileSync(`/proc/${w.child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0;
-    }
-  };
-
   const world: ChaosWorld = {
     t,
     url,
@@ -114,22 +155,25 @@ export async function startChaosWorld(env: Record<string, string>): Promise<Chao
     control,
     kills: 0,
     names: () => [...workers.keys()],
-    async busiest(sampleMs = 1_000) {
-      const live = [...workers.values()].filter((w) => !exited(w));
-      const before = live.map(cpuTicks);
-      const used = () => live.map((w, i) => cpuTicks(w) - (before[i] ?? 0));
-      // The worker running a capture can sit out a whole window waiting on a Retry-After: keep
-      // sampling (up to four windows) until one worker clearly leads, else take the leader so far.
-      for (let window = 1; ; window++) {
-        await new Promise((r) => setTimeout(r, sampleMs));
-        const ticks = used();
-        const [top = 0, second = 0] = [...ticks].sort((a, b) => b - a);
-        if ((top >= 3 && top >= 2 * second) || window === 4) {
-          const name = live[ticks.indexOf(top)]?.name;
-          if (!name) throw new Error('no live worker');
-          return name;
+    async talkingTo(serverPort, timeoutMs, minRequests) {
+      const deadline = Date.now() + timeoutMs;
+      const since = Date.now();
+      const sender = new Map<{ clientPort: number; at: number }, string>();
+      while (Date.now() < deadline) {
+        // Each request since the call is put to the worker holding its client socket, while it is open
+        // (a reset fault closes it at once: that request goes uncounted).
+        for (const r of (requestsByServerPort.get(serverPort) ?? []).filter((q) => q.at >= since && !sender.has(q))) {
+          const inode = socketInode(r.clientPort, serverPort);
+          const holder = inode && [...workers.values()].find((w) => !exited(w) && holdsSocket(w.child.pid, inode));
+          if (holder) sender.set(r, holder.name);
         }
+        const counts = new Map<string, number>();
+        for (const name of sender.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
+        const talker = [...counts].find(([name, n]) => n >= minRequests && workers.get(name) && !exited(workers.get(name) as WorkerProcess));
+        if (talker) return talker[0];
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      return undefined;
     },
     async start(name) {
       await kill(name);

@@ -9,6 +9,8 @@ import { FakeClock, systemClock } from '../../src/domain/clock';
 import { createMicrosoftOAuth } from '../../src/providers/microsoft/microsoft-oauth';
 import { connect, providerFor, testMailbox, testPassword } from '../../src/providers/microsoft/microsoft-test-harness';
 import type { OAuthCredentials, ProviderEndpoints } from '../../src/providers/provider';
+import { connectMicrosoftAccount } from '../capture/capture-harness';
+import { addRequestFaults, type CaptureChaosSide } from './capture-chaos-side';
 
 export interface MicrosoftChaos {
   sim: SimServer<MicrosoftSimHandle>;
@@ -44,5 +46,24 @@ export async function startMicrosoftChaos(seed: number): Promise<MicrosoftChaos>
     ensureFolders: async () => {
       await providerFor(env, credentials).mail?.ensureCaptureFolders({ capture: 'Tandem', processed: 'Processed' });
     },
+  };
+}
+
+/** The capture chaos test's view of the Microsoft 365 simulator. */
+export async function microsoftCaptureSide(seed: number): Promise<CaptureChaosSide> {
+  const ms = await startMicrosoftChaos(seed);
+  const { handle, mailbox } = ms;
+  return {
+    mailbox,
+    port: Number(new URL(ms.sim.url).port),
+    // Graph decides for the $batch request and for each request inside it.
+    addFaults: (rate) => addRequestFaults(handle.faults, rate),
+    faultsFired: () => handle.faults.fired(),
+    workerEnv: ms.workerEnv,
+    ensureFolders: ms.ensureFolders,
+    place: async (raw) => void (await handle.placeMessage(mailbox, 'Tandem', raw)),
+    inFolder: (folder) => handle.listFolderMessages(mailbox, folder).length,
+    connect: (db, vault, scope, userId) => connectMicrosoftAccount(db, vault, scope, userId, mailbox, ms.credentials, ms.endpoints, new Date()),
+    close: () => ms.sim.close(),
   };
 }

@@ -66,7 +66,7 @@ const sides = [
   { name: 'Exchange (EWS)', seed: 26, start: exchangeCaptureSide, batchSize: EWS_BATCH_SIZE },
 ];
 
-describe.runIf(testDrivers().includes('postgres')).each(sides)('capture under faults and kill -9 ($name simulator, two worker processes)', ({ seed, start, batchSize = BATCH_SIZE }) => {
+describe.runIf(testDrivers().includes('postgres')).each(sides)('capture under faults and kill -9 ($name simulator, two worker processes)', ({ name, seed, start, batchSize = BATCH_SIZE }) => {
   let side: CaptureChaosSide;
   let world: ChaosWorld;
 
@@ -138,6 +138,10 @@ describe.runIf(testDrivers().includes('postgres')).each(sides)('capture under fa
     const inFolder = side.inFolder;
     await world.waitFor('every message in Processed', async () => inFolder('Tandem') === 0 && inFolder('Processed') === N, waitMs(600_000), 500);
 
+    const facts = await captureFacts(world, scope.companyId);
+    // The figures of the run in its log (the evidence of an opt-in full-size run).
+    console.info(`${name}: ${N} messages → ${facts.activities} email activities, ${facts.activities - facts.distinctDedupeKeys} duplicates, ${inFolder('Processed')} in Processed, ${side.faultsFired()} faults fired, ${world.kills} kills`);
+
     expect(world.kills).toBe(KILLS);
     // Each kill landed mid-wave: part of its wave captured, the rest still to do...
     const late = kills.filter((k) => !(k.from < k.atKill && k.atKill < k.to));
@@ -152,7 +156,7 @@ describe.runIf(testDrivers().includes('postgres')).each(sides)('capture under fa
     expect(state?.status).not.toBe('failed');
     expect(inFolder('Tandem')).toBe(0);
     expect(inFolder('Processed')).toBe(N);
-    expect(await captureFacts(world, scope.companyId)).toEqual({ activities: N, distinctDedupeKeys: N, withoutDedupeKey: 0, captured: N, distinctCaptured: N });
+    expect(facts).toEqual({ activities: N, distinctDedupeKeys: N, withoutDedupeKey: 0, captured: N, distinctCaptured: N });
     // Every message is one activity: the stored Message-IDs are exactly the seeded ones.
     const keys = await world.control.query<{ k: string }>(`select dedupe_key as k from activities where company_id = $1`, [scope.companyId]);
     expect(new Set(keys.rows.map((r) => r.k))).toEqual(new Set(seeded.map((m) => m.messageId)));

@@ -78,7 +78,8 @@ function malformed(): ProviderError {
 
 export class EwsClient {
   private url: Promise<string> | undefined;
-  private readonly retry: RetrySettings;
+  /** How failed calls (and failed items of a multi-item call, ews-per-item.ts) are repeated inside a run. */
+  readonly retry: RetrySettings;
 
   constructor(private readonly options: EwsClientOptions) {
     this.retry = retrySettings(options.retry, options.signal);

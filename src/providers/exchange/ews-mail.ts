@@ -7,10 +7,11 @@
  * message:InternetMessageId.
  */
 import { ProviderError } from '../errors';
-import type { CaptureFolderNames, CaptureFolders, CapturedRef, ItemResult, MailAbility, OutgoingMail, SentRef } from '../provider';
+import type { CaptureFolderNames, CaptureFolders, MailAbility, OutgoingMail, SentRef } from '../provider';
 import { headerRecipients } from '../microsoft/mime-recipients';
 import type { EwsClient, ResponseMessage } from './ews-client';
 import { listCaptured } from './ews-capture-list';
+import { perRef } from './ews-per-item';
 import { child, el, path, textOf, tx, type XNode } from './ews-xml';
 import { constantRestriction, fieldUri, findFirstItemId, itemIdsXml, itemShape } from './ews-requests';
 
@@ -43,38 +44,6 @@ async function createTopFolders(ews: EwsClient, names: string[]): Promise<Respon
   return ews.call('CreateFolder', el('m:CreateFolder', null, el('m:ParentFolderId', null, ews.folder('msgfolderroot')), el('m:Folders', null, folders)));
 }
 
-function chunks<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-function missingAnswer(): ProviderError {
-  return new ProviderError('transient', 'EWS gave no answer for this item', { code: 'missing_response_message' });
-}
-
-/** Runs a per-item EWS call over refs in chunks; each ref gets its own answer. */
-async function perRef<T>(
-  refs: CapturedRef[],
-  size: number,
-  run: (chunk: CapturedRef[]) => Promise<ResponseMessage[]>,
-  read: (m: Extract<ResponseMessage, { ok: true }>) => T,
-  recover?: (e: ProviderError) => { value: T } | undefined,
-): Promise<ItemResult<T>[]> {
-  const out: ItemResult<T>[] = [];
-  for (const chunk of chunks(refs, size)) {
-    const answers = await run(chunk);
-    chunk.forEach((ref, i) => {
-      const a = answers[i];
-      if (!a) return out.push({ ref, ok: false, error: missingAnswer() });
-      if (a.ok) return out.push({ ref, ok: true, value: read(a) });
-      const recovered = recover?.(a.error);
-      out.push(recovered ? { ref, ok: true, value: recovered.value } : { ref, ok: false, error: a.error });
-    });
-  }
-  return out;
-}
-
 function firstItem(node: XNode): XNode | undefined {
   return child(node, 'Items')?.children[0];
 }
@@ -104,6 +73,7 @@ export function createEwsMail(ews: EwsClient, options: EwsMailOptions = {}): Mai
     async fetchRaw(refs) {
       const shape = itemShape('IdOnly', [fieldUri('item:MimeContent')]);
       return perRef(
+        ews.retry,
         refs,
         batchSize,
         (chunk) => ews.call('GetItem', el('m:GetItem', null, shape, el('m:ItemIds', null, itemIdsXml(chunk.map((r) => r.id))))),
@@ -113,6 +83,7 @@ export function createEwsMail(ews: EwsClient, options: EwsMailOptions = {}): Mai
 
     async markProcessed(folders, refs) {
       return perRef<void>(
+        ews.retry,
         refs,
         batchSize,
         (chunk) =>

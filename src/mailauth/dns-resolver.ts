@@ -14,9 +14,15 @@ export interface DnsSettings {
   tries?: number;
 }
 
-export function createDnsResolver(settings: DnsSettings = {}): DNSResolver {
+/** A node:dns Resolver on the configured servers (else the system's), bounded in time. */
+export function configuredResolver(settings: DnsSettings = {}): Resolver {
   const resolver = new Resolver({ timeout: settings.timeoutMs ?? 3000, tries: settings.tries ?? 2 });
   if (settings.servers && settings.servers.length > 0) resolver.setServers(settings.servers);
+  return resolver;
+}
+
+export function createDnsResolver(settings: DnsSettings = {}): DNSResolver {
+  const resolver = configuredResolver(settings);
   const resolve = (name: string, rrtype: string): Promise<unknown> => resolver.resolve(name, rrtype);
   // mailauth's declared type lists only string arrays, but it reads MX answers as node:dns returns
   // them ({ exchange, priority }); node's own resolve is the function it is written against.

@@ -8,7 +8,7 @@
  * who forges the record would receive the user's password, so it is handed back for the user to
  * confirm (RFC 6764 §8). A "." target says the domain offers no such service (RFC 2782).
  */
-import { Resolver } from 'node:dns/promises';
+import { configuredResolver } from '../../mailauth/dns-resolver';
 
 export interface SrvAnswer {
   name: string;
@@ -38,9 +38,7 @@ const services = [
 
 /** A DNS server from the configuration (TANDEM_DNS_SERVERS) or the system's, bounded in time. */
 export function caldavDnsLookup(servers?: readonly string[]): CaldavDnsLookup {
-  const resolver = new Resolver({ timeout: 3000, tries: 2 });
-  if (servers && servers.length > 0) resolver.setServers([...servers]);
-  return resolver;
+  return configuredResolver(servers ? { servers: [...servers] } : {});
 }
 
 const bare = (name: string): string => name.toLowerCase().replace(/\.$/, '');

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { contentTypeFields } from './content-type-fields';
-import { chooseParser, latin1, parsers, type RawPart, type SplitMessage } from './mime-parsers';
+import { chooseParser, hasBinaryPart, latin1, liftedParser, parsers, type RawPart, type SplitMessage } from './mime-parsers';
 import { readHeaders, type HeaderLine } from './message-headers';
 import { detectMimeProblems } from './mime-problems';
 import { htmlToPlainText } from './sanitize-html';
@@ -50,12 +50,23 @@ function headersOnly(raw: Uint8Array): SplitMessage {
 }
 
 /** The checks made on the raw bytes, sharing one search for the Content-Type fields. */
-function inspect(raw: Uint8Array): { problems: string[]; first: 'postal-mime' | 'mailparser' } {
+function inspect(raw: Uint8Array): Inspection {
   const fields = contentTypeFields(raw);
-  return { problems: detectMimeProblems(raw, fields), first: chooseParser(raw, fields) };
+  return { problems: detectMimeProblems(raw, fields), first: chooseParser(raw, fields), binary: hasBinaryPart(raw, fields) };
 }
 
-async function split(raw: Uint8Array, first: 'postal-mime' | 'mailparser', problems: string[]): Promise<{ message: SplitMessage; parser: MimeParserName }> {
+interface Inspection {
+  problems: string[];
+  first: 'postal-mime' | 'mailparser';
+  /** Has a binary part, so the lift of binary-parts.ts may apply. */
+  binary: boolean;
+}
+
+async function split(raw: Uint8Array, { first, binary, problems }: Inspection): Promise<{ message: SplitMessage; parser: MimeParserName }> {
+  if (binary) {
+    const lifted = await liftedParser(raw).catch(() => null);
+    if (lifted && !isEmpty(lifted)) return { message: lifted, parser: 'postal-mime-lifted' };
+  }
   const second = first === 'postal-mime' ? 'mailparser' : 'postal-mime';
   let empty: { message: SplitMessage; parser: MimeParserName } | null = null;
   for (const name of [first, second] as const) {
@@ -78,8 +89,9 @@ const isEmpty = (m: SplitMessage): boolean => !m.text?.trim() && !m.html?.trim()
 
 export async function parseMessage(raw: Uint8Array, options: Partial<ParseOptions> = {}): Promise<ParsedMessage> {
   const opts: ParseOptions = { ...defaultParseOptions, ...options };
-  const { problems, first } = inspect(raw);
-  const { message, parser } = await split(raw, first, problems);
+  const inspection = inspect(raw);
+  const { problems } = inspection;
+  const { message, parser } = await split(raw, inspection);
   const headers = readHeaders(message.headerLines, problems);
   const attachments = message.parts.map((p, i) => toAttachment(p, i, opts));
   for (const a of attachments) if (a.refused) problems.push(`attachment ${JSON.stringify(a.filename)} refused: ${a.size} bytes over the ${opts.maxAttachmentBytes}-byte limit`);

@@ -17,7 +17,8 @@ export interface ParsedAttachment {
   refused?: AttachmentRefusal;
 }
 
-export type MimeParserName = 'postal-mime' | 'mailparser' | 'headers-only';
+/** 'postal-mime-lifted': postal-mime on the message with its binary bodies decoded natively (binary-parts.ts). */
+export type MimeParserName = 'postal-mime' | 'postal-mime-lifted' | 'mailparser' | 'headers-only';
 
 /** The top-level header fields (read by message-headers.ts, the same for every parser). */
 export interface HeaderFields {

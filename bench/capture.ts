@@ -1,7 +1,8 @@
 /**
  * End-to-end capture of the seeded 'mixed' mailbox (sim/common/seed.ts: ~50 KB average; text, HTML
  * with quoted threads, long text logs, inline images, attachments) through the capture feature and
- * the engine's AccountSync, into an embedded (PGlite) store, from
+ * the engine's AccountSync, into an embedded (PGlite) store with its files on disk as the product
+ * keeps them, from
  *   - a real Dovecot over IMAP (imapProviderFactory), and
  *   - the Microsoft 365 simulator over Graph (microsoftProviderFactory).
  * The capture feature is wired as the product wires it (src/sync/wiring.ts): attachment bytes in
@@ -75,9 +76,9 @@ const references = [await referenceRate('before')];
 
 async function benchImap(): Promise<CaptureTiming> {
   const servers = await startMailServers(1);
-  const store = await freshStore(usePostgres);
-  const { db, scope, userId } = store;
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
+  const store = await freshStore(usePostgres, dataDir);
+  const { db, scope, userId } = store;
   try {
     const vault = testVault();
     const engine = testEngine(db, vault, { features: [productCapture(dataDir, db, usePostgres)] });
@@ -96,9 +97,9 @@ async function benchImap(): Promise<CaptureTiming> {
 
 async function benchGraph(): Promise<CaptureTiming & { requestsPerMessage: number }> {
   const sim = await startRemoteGraphSim([MAILBOX]);
-  const store = await freshStore(usePostgres);
-  const { db, scope, userId } = store;
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
+  const store = await freshStore(usePostgres, dataDir);
+  const { db, scope, userId } = store;
   try {
     const vault = testVault();
     const factory: ProviderFactory = microsoftProviderFactory;

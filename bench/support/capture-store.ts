@@ -3,6 +3,7 @@
  * capture feature as src/sync/wiring.ts builds it for that store, and the timed loop of sync runs
  * that empties the capture folder (checked against the activities actually stored).
  */
+import { join } from 'node:path';
 import { customers } from '../../sim/common/seed-content';
 import { createPglite, dbFromPglite, type Db } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
@@ -17,12 +18,15 @@ export interface BenchStore {
   userId: string;
 }
 
-/** Embedded PGlite, or a fresh PostgreSQL database (TANDEM_TEST_PG_URL) for the scale-out store. */
-export async function freshStore(usePostgres: boolean): Promise<BenchStore> {
+/**
+ * Embedded PGlite, or a fresh PostgreSQL database (TANDEM_TEST_PG_URL) for the scale-out store. With
+ * `dataDir`, PGlite keeps its files on disk where the product does (`<dataDir>/pglite`); without, in memory.
+ */
+export async function freshStore(usePostgres: boolean, dataDir?: string): Promise<BenchStore> {
   let db: Db;
   if (usePostgres) db = (await createTestDb('postgres')).db;
   else {
-    db = dbFromPglite(await createPglite());
+    db = dbFromPglite(await createPglite(dataDir ? { dataDir: join(dataDir, 'pglite') } : {}));
     await migrate(db);
   }
   const { scope, userId } = await createTestCompany(db, 'Greenleaf');

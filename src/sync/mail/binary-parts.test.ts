@@ -100,9 +100,13 @@ describe('liftBinaryParts', () => {
 
   it('answers null for a multipart without a boundary or nested too deep', () => {
     expect(liftBinaryParts(message(mixed([textPart, pdfPart()]), 'multipart/mixed'))).toBeNull();
-    let body = mixed([pdfPart()], 'n0');
-    for (let depth = 1; depth <= 9; depth++) body = mixed([`Content-Type: multipart/mixed; boundary="n${depth - 1}"\r\n\r\n${body}`], `n${depth}`);
-    expect(liftBinaryParts(message(body, 'multipart/mixed; boundary="n9"'))).toBeNull();
+    const nested = (levels: number): Buffer => {
+      let body = mixed([pdfPart()], 'n0');
+      for (let depth = 1; depth <= levels; depth++) body = mixed([`Content-Type: multipart/mixed; boundary="n${depth - 1}"\r\n\r\n${body}`], `n${depth}`);
+      return message(body, `multipart/mixed; boundary="n${levels}"`);
+    };
+    expect(liftBinaryParts(nested(6))).not.toBeNull();
+    expect(liftBinaryParts(nested(9))).toBeNull();
   });
 
   it('never takes an attachment that looks like a marker for a lifted part', async () => {

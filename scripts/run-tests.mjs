@@ -22,6 +22,11 @@ if (existsSync(out)) {
 } else {
   failed = 1;
 }
-if (run.status !== 0 && failed === 0) failed = 1;
+if (run.status !== 0 && failed === 0) {
+  // Every test passed, yet vitest failed the run: an error outside any test (vitest prints it above
+  // under "Unhandled Errors", with the file that was running). Counted, so the run is not green.
+  console.log(`vitest exited with status ${run.status} although every test passed: see its "Unhandled Errors" above`);
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && run.status === 0 ? 0 : 1);

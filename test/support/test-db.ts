@@ -147,7 +147,32 @@ async function createPostgresDb(): Promise<Db> {
   await adminQuery(`create database ${quoteIdent(name)} template ${quoteIdent(tpl)}`);
   const pool = new pg.Pool({ connectionString: urlFor(name), max: 4 });
   pool.on('error', () => undefined);
-  return dbFromPool(pool, () => adminQuery(`drop database if exists ${quoteIdent(name)} with (force)`));
+  return dbFromPool(pool, () => dropWhenIdle(name));
+}
+
+/** How long a dropped test database's connections get to close on their own before they are forced. */
+const DROP_GRACE_MS = 5_000;
+
+/**
+ * Drops a test database once its connections are gone, forcing only what is left after the grace.
+ * A pool's end() resolves when its clients are told to end, not when their sockets have closed: a
+ * forced drop at that moment sends those clients FATAL 57P01 while they no longer listen for errors,
+ * which the test process then throws as an uncaught exception (seen after the capture chaos file).
+ */
+async function dropWhenIdle(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: testPgUrl() });
+  await admin.connect();
+  try {
+    const deadline = Date.now() + DROP_GRACE_MS;
+    for (;;) {
+      const open = await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+      if (Number(open.rows[0]?.n ?? 0) === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await admin.query(`drop database if exists ${quoteIdent(name)} with (force)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 // ---------------------------------------------------------------- fixtures

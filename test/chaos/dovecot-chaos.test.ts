@@ -101,8 +101,10 @@ describe.runIf(testDrivers().includes('postgres'))('capture on Dovecot under cut
     proxy.cutEach(null);
 
     expect(world.kills).toBe(3);
-    // The faults really happened: the seeded draws cut several of the workers' connections.
-    expect(proxy.cuts()).toBeGreaterThanOrEqual(3);
+    // The faults really happened: the seeded draws cut the workers' connections. How many depends on
+    // how many connections the workers open (timing: runs, kills, reconnects), so only one is certain;
+    // one full run on a slow machine saw only 2.
+    expect(proxy.cuts()).toBeGreaterThanOrEqual(1);
     expect(await messageIdsIn(user, 'Tandem')).toEqual([]);
     // Each message exactly once in Processed: a MOVE repeated after a cut never copies twice.
     expect((await messageIdsIn(user, 'Processed')).sort()).toEqual(seeded.map((m) => m.messageId).sort());

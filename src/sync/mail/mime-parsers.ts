@@ -104,10 +104,10 @@ export function hasBinaryPart(raw: Uint8Array, fields?: readonly number[]): bool
 
 /**
  * Attachment-heavy mail to mailparser, everything else to postal-mime (see bench/parse-mime.ts).
- * `fields` (the Content-Type field starts) are reused when the caller has them.
+ * `fields` (the Content-Type field starts) and `binary` (hasBinaryPart) are reused when the caller has them.
  */
-export function chooseParser(raw: Uint8Array, fields?: readonly number[]): 'postal-mime' | 'mailparser' {
-  return raw.byteLength >= SCAN_FROM_BYTES && hasBinaryPart(raw, fields) ? 'mailparser' : 'postal-mime';
+export function chooseParser(raw: Uint8Array, fields?: readonly number[], binary?: boolean): 'postal-mime' | 'mailparser' {
+  return raw.byteLength >= SCAN_FROM_BYTES && (binary ?? hasBinaryPart(raw, fields)) ? 'mailparser' : 'postal-mime';
 }
 
 /** Bytes as a string, one char per byte: the cheapest decode, enough to find ASCII structure. */

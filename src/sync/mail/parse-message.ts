@@ -52,7 +52,8 @@ function headersOnly(raw: Uint8Array): SplitMessage {
 /** The checks made on the raw bytes, sharing one search for the Content-Type fields. */
 function inspect(raw: Uint8Array): Inspection {
   const fields = contentTypeFields(raw);
-  return { problems: detectMimeProblems(raw, fields), first: chooseParser(raw, fields), binary: hasBinaryPart(raw, fields) };
+  const binary = hasBinaryPart(raw, fields);
+  return { problems: detectMimeProblems(raw, fields), first: chooseParser(raw, fields, binary), binary };
 }
 
 interface Inspection {

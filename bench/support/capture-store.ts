@@ -3,9 +3,8 @@
  * capture feature as src/sync/wiring.ts builds it for that store, and the timed loop of sync runs
  * that empties the capture folder (checked against the activities actually stored).
  */
-import { join } from 'node:path';
 import { customers } from '../../sim/common/seed-content';
-import { createPglite, dbFromPglite, type Db } from '../../src/store/db';
+import { createPglite, dbFromPglite, openDb, type Db } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import type { SyncFeature } from '../../src/sync/feature';
 import { blobStoreFor, syncFeatures } from '../../src/sync/wiring';
@@ -20,13 +19,14 @@ export interface BenchStore {
 
 /**
  * Embedded PGlite, or a fresh PostgreSQL database (TANDEM_TEST_PG_URL) for the scale-out store. With
- * `dataDir`, PGlite keeps its files on disk where the product does (`<dataDir>/pglite`); without, in memory.
+ * `dataDir`, the store is opened as the product opens it (openDb: files in `<dataDir>/pglite`, on the
+ * database's own thread); without, an in-process PGlite in memory.
  */
 export async function freshStore(usePostgres: boolean, dataDir?: string): Promise<BenchStore> {
   let db: Db;
   if (usePostgres) db = (await createTestDb('postgres')).db;
   else {
-    db = dbFromPglite(await createPglite(dataDir ? { dataDir: join(dataDir, 'pglite') } : {}));
+    db = dataDir ? await openDb({ dataDir }) : dbFromPglite(await createPglite());
     await migrate(db);
   }
   const { scope, userId } = await createTestCompany(db, 'Greenleaf');

@@ -1,10 +1,10 @@
 /**
  * Opens the database: node-postgres Pool when a DATABASE_URL is given (scale-out), otherwise PGlite
- * in <dataDir>/pglite (embedded, guarded by a lockfile). Repositories only see the driver-agnostic
+ * in <dataDir>/pglite on a thread of its own (embedded, guarded by a lockfile; threaded-pglite.ts). Repositories only see the driver-agnostic
  * drizzle handle, so every query runs unchanged on both.
  */
 import { join } from 'node:path';
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { SQL } from 'drizzle-orm';
@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { Logger } from '../logger';
 import { acquireDataDirLock } from './lockfile';
 import { createRepos, type Repos } from './repos';
-import { useBinaryParameters } from './pglite-params';
+import { ThreadedPglite, type PgliteClient } from './threaded-pglite';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -38,8 +38,8 @@ interface DbBase extends Store {
 
 export interface PgliteDb extends DbBase {
   kind: 'pglite';
-  /** Raw client, e.g. for pg-boss's fromPglite adapter. */
-  pglite: PGlite;
+  /** Raw client, e.g. for pg-boss's fromPglite adapter: PGlite itself, or on its own thread (openDb). */
+  pglite: PgliteClient;
 }
 
 export interface PostgresDb extends DbBase {
@@ -76,9 +76,10 @@ function transactionOf(orm: Orm): DbBase['transaction'] {
 }
 
 /** Wraps an open PGlite client; `onClose` runs after the client is closed (e.g. releasing the lock). */
-export function dbFromPglite(client: PGlite, onClose?: () => void | Promise<void>): PgliteDb {
-  useBinaryParameters(client);
-  const orm: Orm = drizzlePglite({ client, schema });
+export function dbFromPglite(client: PgliteClient, onClose?: () => void | Promise<void>): PgliteDb {
+  // drizzle's PGlite driver types its client as the whole PGlite class but calls only query() and
+  // transaction() on it (drizzle-orm/pglite/session.js), which every PgliteClient has.
+  const orm: Orm = drizzlePglite({ client: client as unknown as PGlite, schema });
   return {
     kind: 'pglite',
     pglite: client,
@@ -105,16 +106,6 @@ export function dbFromPool(pool: pg.Pool, onClose?: () => void | Promise<void>):
   };
 }
 
-/**
- * The embedded PostgreSQL with Tandem's settings. wal_init_zero off: PostgreSQL sizes a new 16 MB WAL
- * segment instead of writing it full of zeros first — a preallocation that buys nothing on PGlite's
- * file systems and, in a capture of 2,000 messages, was most of the COMMIT time (a segment every ~16
- * batches). Crash safety does not depend on it (PostgreSQL docs, wal_init_zero).
- */
-export function createPglite(options: PGliteOptions = {}): Promise<PGlite> {
-  return PGlite.create({ ...options, postgresqlconf: ['wal_init_zero = off'] });
-}
-
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
@@ -124,10 +115,16 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   }
   const lock = acquireDataDirLock(options.dataDir);
   try {
-    const client = await createPglite({ dataDir: join(options.dataDir, 'pglite') });
+    const logger = options.logger;
+    const client = await ThreadedPglite.start({
+      dataDir: join(options.dataDir, 'pglite'),
+      onFailure: (err) => logger?.error({ err }, 'the embedded database stopped: every query fails until Tandem restarts'),
+    });
     return dbFromPglite(client, () => lock.release());
   } catch (e) {
     lock.release();
     throw e;
   }
 }
+
+export { createPglite } from './pglite-create';

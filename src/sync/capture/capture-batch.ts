@@ -164,6 +164,10 @@ export class CaptureBatch {
       else meta.refusedReason = refusedReason(size, maxAttachmentBytes);
     };
     for (const { ref, value: raw } of fetched) {
+      // One message at a time, then the event loop: a parse awaits only promises, so a batch of a
+      // hundred would otherwise hold the thread for its whole length while the provider's answer to
+      // the next fetch or move (and the store thread's to the last commit) waits to be read.
+      await new Promise((resolve) => setImmediate(resolve));
       const parsed = await parseMessage(raw, { maxAttachmentBytes });
       const attachments: AttachmentMeta[] = [];
       for (const a of parsed.attachments) {

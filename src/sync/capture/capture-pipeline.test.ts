@@ -65,6 +65,19 @@ describe('runOverlapped', () => {
     expect(providerOrder).toEqual(['load0 start', 'load1 start', 'load2 start', 'move0 start', 'move1 start', 'move2 start']);
   });
 
+  it('keeps two batches fetched ahead of the one being parsed, or as many as asked', async () => {
+    const two = recorder();
+    await runOverlapped([0, 1, 2, 3].map(two.batch));
+    before(two.log, 'load2 start', 'prepare0 end');
+    before(two.log, 'load3 start', 'prepare1 end');
+    const one = recorder();
+    await runOverlapped([0, 1, 2, 3].map(one.batch), { loadAhead: 1 });
+    before(one.log, 'prepare0 start', 'load2 start');
+    before(one.log, 'prepare1 start', 'load3 start');
+    expect(one.maxProviderBusy()).toBe(1);
+    expect(two.maxProviderBusy()).toBe(1);
+  });
+
   it('stops at a failed move, stores nothing more, and returns only when no step is running', async () => {
     const r = recorder({ failMove: 0 });
     await expect(runOverlapped([0, 1, 2, 3].map(r.batch))).rejects.toThrow('move0 failed');

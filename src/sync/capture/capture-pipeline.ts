@@ -1,7 +1,7 @@
 /**
  * Runs the batches of one listing page so that provider waits, CPU work and database waits overlap:
  * while batch k is parsed, the previous batch's transaction commits, the provider moves batch k-1
- * and fetches batch k+1. Three orders are kept:
+ * and fetches batches k+1 and k+2. Three orders are kept:
  *   - provider calls run one at a time, in the order they were asked for, so an adapter never sees two
  *     calls of one run at once (an IMAP session has one selected folder; Graph's per-mailbox
  *     concurrency is left to the adapter's own $batch fan-out);
@@ -43,6 +43,12 @@ export interface OverlapOptions {
    * runs after that load and before the page's last moves, so it overlaps their parse and store.
    */
   afterLastLoad?: () => void;
+  /**
+   * How many batches are fetched ahead of the one being prepared (default 2). One was too few for
+   * Graph: the next fetch queued behind the previous batch's move on the lane and the parse waited
+   * for it (bench/capture.ts). Each batch ahead holds its raw messages (~5 MB for 100) in memory.
+   */
+  loadAhead?: number;
 }
 
 /** The outcomes in batch order; the first failure stops the run once nothing is in flight any more. */
@@ -76,15 +82,17 @@ export async function runOverlapped<L, P, S, O>(batches: readonly BatchSteps<L, 
   const moves: Promise<O>[] = [];
   /** The store step in flight (settled either way), which the next one waits for. */
   let storing: Promise<void> = Promise.resolve();
+  const ahead = Math.max(1, options.loadAhead ?? 2);
   try {
-    let next = load(0);
-    for (let i = 0; next; i++) {
+    const loads = Array.from({ length: ahead }, (_, i) => load(i));
+    for (let i = 0; ; i++) {
+      const next = loads.shift();
       const batch = batches[i];
-      if (!batch) break;
+      if (!next || !batch) break;
       const loaded = await next;
       // A failed move of an earlier batch (token expired, throttled): stop storing, report it.
       stopIfFailed();
-      next = load(i + 1);
+      loads.push(load(i + ahead));
       const prepared = await track(batch.prepare(loaded));
       await storing;
       // A failed store or move of an earlier batch: store nothing after it.

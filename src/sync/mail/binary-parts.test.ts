@@ -79,6 +79,15 @@ describe('liftBinaryParts', () => {
     expect(comparable(viaLift)).toEqual(comparable(await postalMimeParser(raw)));
   });
 
+  it('lifts a body that ends in a line break, and one whose last line is padded', async () => {
+    for (const data of [PDF, bytesOf(9001, 3), bytesOf(9002, 4)]) {
+      const raw = message(`${lines(data)}\r\n`, 'application/octet-stream', 'Content-Transfer-Encoding: base64\r\n');
+      const viaLift = await liftedParser(raw);
+      expect(viaLift?.parts.map((p) => Buffer.from(p.content).equals(data))).toEqual([true]);
+      if (viaLift) expect(comparable(viaLift)).toEqual(comparable(await postalMimeParser(raw)));
+    }
+  });
+
   it('leaves small bodies and non-base64 parts to the parser', () => {
     expect(liftBinaryParts(message(mixed([textPart, pdfPart(bytesOf(600, 3))])))).toBeNull();
     const qp = crlf('Content-Type: application/octet-stream\nContent-Transfer-Encoding: quoted-printable\n\n') + 'x'.repeat(4000);
@@ -88,6 +97,10 @@ describe('liftBinaryParts', () => {
   it.each([
     ['padding in mid-body', mixed([textPart, pdfPart(PDF).replace(/(\r\n[A-Za-z0-9+/]{8})/, '$1==')])],
     ['a stray character in the body', mixed([textPart, `${pdfPart()}\r\n*`])],
+    ['a space in place of a base64 character', mixed([textPart, pdfPart().replace(/(\r\n\r\n[A-Za-z0-9+/]{4})[A-Za-z0-9+/]/, '$1 ')])],
+    ['a non-ASCII byte in place of a base64 character', mixed([textPart, pdfPart().replace(/(\r\n\r\n[A-Za-z0-9+/]{4})[A-Za-z0-9+/]/, '$1\u00e9')])],
+    ['the URL-safe alphabet', mixed([textPart, crlf('Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n') + lines(Buffer.alloc(3000, 0xfb)).replace(/\+/g, '-').replace(/\//g, '_')])],
+    ['a bare CR in the body', mixed([textPart, crlf('Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n') + lines(PDF).replace('\r\n', '\r')])],
     ['a bare LF in the body', mixed([textPart, crlf('Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n') + lines(PDF).replace('\r\n', '\n')])],
     ['a never-closed boundary', mixed([textPart, pdfPart()]).replace('--b1--', '--b2--')],
     ['junk after a delimiter', mixed([textPart, pdfPart()]).replace('--b1\r\nContent-Type: application', '--b1 junk\r\nContent-Type: application')],

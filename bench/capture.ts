@@ -1,8 +1,8 @@
 /**
  * End-to-end capture of the seeded 'mixed' mailbox (sim/common/seed.ts: ~50 KB average; text, HTML
  * with quoted threads, long text logs, inline images, attachments) through the capture feature and
- * the engine's AccountSync, into an embedded (PGlite) store with its files on disk as the product
- * keeps them, from
+ * the engine's AccountSync, into an embedded (PGlite) store opened as the product opens it (files on
+ * disk, statements run on the store's own thread: src/store/threaded-pglite.ts), from
  *   - a real Dovecot over IMAP (imapProviderFactory), and
  *   - the Microsoft 365 simulator over Graph (microsoftProviderFactory).
  * The capture feature is wired as the product wires it (src/sync/wiring.ts): attachment bytes in
@@ -28,6 +28,7 @@ import type { ProviderFactory } from '../src/providers/provider';
 import { chooseParser, hasBinaryPart, liftedParser, mailparserParser, parsers, postalMimeParser } from '../src/sync/mail/mime-parsers';
 import { connectImapAccount, connectMicrosoftAccount, mailClient, startMailServers, testEngine, testVault } from '../test/capture/capture-harness';
 import { startRemoteGraphSim } from './support/graph-sim-remote';
+import { describeThreadCpu } from './support/thread-cpu';
 import { freshStore, itemsOf, productCapture, timeCapture, type CaptureTiming } from './support/capture-store';
 
 const quick = process.argv.includes('--quick');
@@ -148,6 +149,8 @@ console.log(
   `cpu per message: raw parse ${cpuParse.toFixed(2)} ms (postal-mime ${parseCpu.postal.toFixed(2)}, mailparser ${parseCpu.mailparser.toFixed(2)}; the pipeline's split ${parseCpu.split.toFixed(2)}); ` +
     `imap pipeline ${imap.cpuMsPerMessage.toFixed(2)} ms (${(cpuParse / imap.cpuMsPerMessage).toFixed(2)} of raw parse), graph pipeline ${graph.cpuMsPerMessage.toFixed(2)} ms (${(cpuParse / graph.cpuMsPerMessage).toFixed(2)})`,
 );
+
+console.log(`cpu per message by thread, ms (this process; the simulator, Dovecot and PostgreSQL run in their own): imap ${describeThreadCpu(imap.threadCpu)}; graph ${describeThreadCpu(graph.threadCpu)}`);
 
 const line = (name: string, figure: number, unit: string, op: '>=' | '<=', target: number): string =>
   `bench ${name}: ${figure.toFixed(2)} ${unit} (target ${op} ${target}) ${(op === '>=' ? figure >= target : figure <= target) ? 'PASS' : 'MISS'}`;

@@ -8,6 +8,7 @@ import { createPglite, dbFromPglite, openDb, type Db } from '../../src/store/db'
 import { migrate } from '../../src/store/migrate';
 import type { SyncFeature } from '../../src/sync/feature';
 import { blobStoreFor, syncFeatures } from '../../src/sync/wiring';
+import { measureThreadCpu } from './thread-cpu';
 import type { TestEngine } from '../../test/capture/capture-harness';
 import { createTestCompany, createTestDb } from '../../test/support/test-db';
 
@@ -48,10 +49,12 @@ export interface CaptureTiming {
   seconds: number;
   /**
    * CPU time of this process per message (all its threads): what the pipeline itself costs, less
-   * sensitive than `rate` to other processes on the machine. A provider in another process (Dovecot,
-   * PostgreSQL) is not in it; the in-process Graph simulator is.
+   * sensitive than `rate` to other processes on the machine. A provider or server in another process
+   * (Dovecot, the Graph simulator, PostgreSQL) is not in it.
    */
   cpuMsPerMessage: number;
+  /** The same per kind of thread (thread-cpu.ts); empty where /proc is absent. */
+  threadCpu: Record<string, number>;
   runs: number;
   /** Email activities in the store afterwards (filed on contacts or unmatched). */
   activities: number;
@@ -66,6 +69,7 @@ export function itemsOf(r: Awaited<ReturnType<TestEngine['sync']>>): number {
 /** Times sync runs until `count` messages are captured, then counts the activities they made. */
 export async function timeCapture(store: BenchStore, count: number, run: () => Promise<number>): Promise<CaptureTiming> {
   const { db, scope } = store;
+  const threads = await measureThreadCpu();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let done = 0;
@@ -73,6 +77,7 @@ export async function timeCapture(store: BenchStore, count: number, run: () => P
   for (; done < count && runs < 20; runs++) done += await run();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const threadCpu = await threads.perMessage(count);
   if (done !== count) throw new Error(`captured ${done} of ${count}`);
   const activities = new Set<string>();
   const collect = async (list: (cursor: string | undefined) => Promise<{ items: { id: string }[]; nextCursor?: string }>) => {
@@ -86,5 +91,5 @@ export async function timeCapture(store: BenchStore, count: number, run: () => P
   const paging = (cursor: string | undefined) => ({ limit: 200, ...(cursor ? { cursor } : {}) });
   await collect((cursor) => db.repos.activities.listUnmatched(scope, paging(cursor)));
   for (const c of await db.repos.contacts.list(scope, { limit: 500 })) await collect((cursor) => db.repos.activities.listForContact(scope, c.id, paging(cursor)));
-  return { rate: count / seconds, seconds, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, runs, activities: activities.size };
+  return { rate: count / seconds, seconds, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, threadCpu, runs, activities: activities.size };
 }

@@ -9,6 +9,15 @@ import type { PGlite } from '@electric-sql/pglite';
 /** PostgreSQL's type oid of jsonb, the key of PGlite's serializer table. */
 export const jsonbOid = 3802;
 
+function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+}
+
 /**
  * PGlite serializer for jsonb parameters: the binary format (version byte 1, then the UTF-8 text:
  * what jsonb_recv reads), which PGlite's protocol layer binds as bytes. A string parameter is
@@ -17,8 +26,9 @@ export const jsonbOid = 3802;
  * PGlite types serializers as returning strings, hence the cast at the call site.
  */
 export function jsonbBinary(value: unknown): Uint8Array {
-  // Same text as PGlite's own jsonb serializer (strings as given, bigints as strings).
-  const text = typeof value === 'string' ? value : JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  // Same text as PGlite's own jsonb serializer (strings as given, bigints as strings). A replacer
+  // costs a call per key, so it is only used when the plain form meets a bigint.
+  const text = typeof value === 'string' ? value : stringify(value);
   const out = Buffer.allocUnsafe(Buffer.byteLength(text) + 1);
   out[0] = 1;
   out.write(text, 1, 'utf8');

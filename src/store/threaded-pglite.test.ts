@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbFromPglite, openDb, queryRows, type Db } from './db';
+import { JsonParam } from './json-param';
 import { migrate } from './migrate';
 import { ThreadedPglite } from './threaded-pglite';
 import { createTestCompany } from '../../test/support/test-db';
@@ -38,6 +39,12 @@ describe('the embedded database on its own thread', () => {
     // drizzle keeps timestamps as text: its parsers run on this side, on the text the thread returned.
     expect(row?.at).toBe('2026-11-28 10:00:00+00');
     expect(String(row?.big)).toBe('9007199254740993');
+  });
+
+  it('carries a JsonParam as its value and writes its JSON text on the store thread', async () => {
+    const rows = [{ i: 1, text: 'quote " and 田中' }, { i: 2, text: 'emoji 🌳' }];
+    const back = await queryRows<{ i: number; text: string }>(db.orm, sql`select i, text from jsonb_to_recordset(${sql.param(new JsonParam(rows))}::jsonb) as x(i int, text text) order by i`);
+    expect(back).toEqual(rows);
   });
 
   it('runs the repositories: a company, a contact, a search by address', async () => {

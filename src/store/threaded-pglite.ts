@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { JsonParam } from './json-param';
 import { ThreadDatabaseError, type ThreadOpen, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol';
 
 /** What Tandem uses of a PGlite client; an in-process PGlite is one too. */
@@ -184,7 +185,9 @@ export class ThreadedPglite implements PgliteClient {
     const parsers = options.parsers ?? {};
     const rowMode = options.rowMode ?? 'object';
     const textTypes = Object.keys(parsers).map(Number);
-    return this.request({ op: 'query', sql, params, rowMode, textTypes }).then((value) => parseText(value as Results<T>, parsers, rowMode));
+    // A JsonParam crosses as its value: the store thread writes its JSON text (json-param.ts).
+    const carried = params.map((p) => (p instanceof JsonParam ? p.value : p));
+    return this.request({ op: 'query', sql, params: carried, rowMode, textTypes }).then((value) => parseText(value as Results<T>, parsers, rowMode));
   }
 
   private async runExec(sql: string): Promise<Results[]> {

@@ -1,5 +1,5 @@
 /**
- * Batch statements with one parameter however many rows they touch. Inserts: INSERT … SELECT over ONE jsonb parameter unpacked by jsonb_to_recordset
+ * Batch statements with one parameter however many rows they touch. Inserts: INSERT … SELECT over ONE jsonb parameter (json-param.ts) unpacked by jsonb_to_recordset
  * (PostgreSQL §9.16). A multi-row VALUES list binds one parameter per value, and building and binding
  * those cost more than the insert itself: 100 capture-ledger rows of 6 values took ~17 ms as VALUES
  * under PGlite, a few ms as one jsonb parameter (bench/capture.ts, batches of 100 messages).
@@ -7,6 +7,7 @@
  */
 import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { JsonParam } from '../json-param';
 
 type ColumnKey<T extends PgTable> = keyof T['_']['columns'] & string;
 
@@ -25,7 +26,7 @@ export function rowsSelect<T extends PgTable>(table: T, rows: readonly Partial<R
     columns.map(([key]) => (fixed as Record<string, SQL | undefined>)[key] ?? sql.raw(`x."${key}"`)),
     sql`, `,
   );
-  return sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${recordType})`;
+  return sql`select ${selectList} from jsonb_to_recordset(${sql.param(new JsonParam(rows))}::jsonb) as x(${recordType})`;
 }
 
 /**

@@ -111,6 +111,22 @@ describe('the embedded database on its own thread', () => {
     ).rejects.toThrow('this transaction has ended');
   });
 
+  it('refuses query options it cannot carry across, and keeps serving the statements queued with it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tx = client.transaction(async (t) => {
+      await t.query('select 1');
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const refused = client.query('select 1', [], { onNotice: () => undefined });
+    const after = client.query<{ n: number }>('select 2 as n');
+    release();
+    await tx;
+    await expect(refused).rejects.toThrow('not carried to the database thread');
+    expect((await after).rows).toEqual([{ n: 2 }]);
+  });
+
   it('delivers NOTIFY to a listener until it unlistens', async () => {
     const heard: string[] = [];
     const unlisten = await client.listen('tandem_test', (payload) => heard.push(payload));

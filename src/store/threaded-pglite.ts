@@ -180,14 +180,14 @@ export class ThreadedPglite implements PgliteClient {
     return this.closing;
   }
 
-  private runQuery<T>(sql: string, params: unknown[], options: QueryOptions): Promise<Results<T>> {
+  private async runQuery<T>(sql: string, params: unknown[], options: QueryOptions): Promise<Results<T>> {
     if (options.serializers || options.blob || options.onNotice) throw new Error('serializers, blob and onNotice are not carried to the database thread');
     const parsers = options.parsers ?? {};
     const rowMode = options.rowMode ?? 'object';
     const textTypes = Object.keys(parsers).map(Number);
     // A JsonParam crosses as its value: the store thread writes its JSON text (json-param.ts).
     const carried = params.map((p) => (p instanceof JsonParam ? p.value : p));
-    return this.request({ op: 'query', sql, params: carried, rowMode, textTypes }).then((value) => parseText(value as Results<T>, parsers, rowMode));
+    return parseText((await this.request({ op: 'query', sql, params: carried, rowMode, textTypes })) as Results<T>, parsers, rowMode);
   }
 
   private async runExec(sql: string): Promise<Results[]> {
@@ -198,6 +198,7 @@ export class ThreadedPglite implements PgliteClient {
   private gate<T>(start: () => Promise<T>): Promise<T> {
     if (!this.inTransaction && this.waiting.length === 0) return start();
     return new Promise<T>((resolve, reject) => {
+      // start() is async throughout, so a failure arrives as a rejection and never stops drain().
       this.waiting.push(() => void start().then(resolve, reject));
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Opens the database: node-postgres Pool when a DATABASE_URL is given (scale-out), otherwise PGlite
- * in <dataDir>/pglite on a thread of its own (embedded, guarded by a lockfile; threaded-pglite.ts). Repositories only see the driver-agnostic
- * drizzle handle, so every query runs unchanged on both.
+ * in <dataDir>/pglite on a thread of its own (embedded, guarded by a lockfile; threaded-pglite.ts).
+ * Repositories only see the driver-agnostic drizzle handle, so every query runs unchanged on both.
  */
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';

@@ -1,6 +1,6 @@
 /**
- * Batch statements with one parameter however many rows they touch. Inserts: INSERT … SELECT over ONE jsonb parameter (json-param.ts) unpacked by jsonb_to_recordset
- * (PostgreSQL §9.16). A multi-row VALUES list binds one parameter per value, and building and binding
+ * Batch statements with one parameter however many rows they touch. Inserts: INSERT … SELECT over
+ * ONE jsonb parameter (json-param.ts) unpacked by jsonb_to_recordset (PostgreSQL §9.16). A multi-row VALUES list binds one parameter per value, and building and binding
  * those cost more than the insert itself: 100 capture-ledger rows of 6 values took ~17 ms as VALUES
  * under PGlite, a few ms as one jsonb parameter (bench/capture.ts, batches of 100 messages).
  * Lookups: `= any(array parameter)` rather than an IN list of one parameter per value.

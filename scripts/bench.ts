@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { gcFlags } from '../src/gc-policy';
 
 const benchDir = fileURLToPath(new URL('../bench', import.meta.url));
 
@@ -44,7 +45,8 @@ if (!name || name === '--help' || name === '-h') {
     printList();
     process.exit(2);
   }
-  // tsx as an import hook keeps the child on this same Node binary (Node 24 under npm run).
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' });
+  // tsx as an import hook keeps the child on this same Node binary (Node 24 under npm run); the
+  // product's GC policy (src/gc-policy.ts) applies to every benchmark, as it does to `tandem`.
+  const child = spawn(process.execPath, [...gcFlags, '--import', 'tsx', file, ...args], { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

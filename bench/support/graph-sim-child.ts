@@ -20,6 +20,10 @@ async function answer(req: SimRequest): Promise<SimReply> {
       return { id: req.id, value: handle.counters.count(req.mailbox, req.operation) };
     case 'folderSize':
       return { id: req.id, value: handle.listFolderMessages(req.mailbox, req.folder).length };
+    case 'cpu': {
+      const { user, system } = process.cpuUsage();
+      return { id: req.id, value: (user + system) / 1000 };
+    }
     case 'close':
       await env.close();
       return { id: req.id, value: 0 };

@@ -15,6 +15,7 @@ export type SimRequest =
   | { id: number; type: 'place'; mailbox: string; folder: string; raws: string[] }
   | { id: number; type: 'count'; mailbox: string; operation?: string }
   | { id: number; type: 'folderSize'; mailbox: string; folder: string }
+  | { id: number; type: 'cpu' }
   | { id: number; type: 'close' };
 
 export type SimReply = { id: number; value: number; url?: string } | { id: number; error: string };
@@ -34,6 +35,8 @@ export interface RemoteGraphSim {
   place(mailbox: string, folder: string, raws: readonly Uint8Array[]): Promise<void>;
   count(mailbox: string, operation?: string): Promise<number>;
   folderSize(mailbox: string, folder: string): Promise<number>;
+  /** CPU milliseconds the simulator's process has used so far (user + system, all its threads). */
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function startRemoteGraphSim(mailboxes: readonly string[]): Promise
     },
     count: (mailbox, operation) => ask({ type: 'count', mailbox, ...(operation ? { operation } : {}) }),
     folderSize: (mailbox, folder) => ask({ type: 'folderSize', mailbox, folder }),
+    cpuMs: () => ask({ type: 'cpu' }),
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
+import { applyGcPolicy } from '../gc-policy';
 import { createLogger } from '../logger';
 import { DataDirLockedError } from '../store/lockfile';
 import { runCheckDomain } from './check-domain';
@@ -24,6 +25,7 @@ Commands:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  applyGcPolicy();
   const [command, ...rest] = argv;
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

@@ -87,9 +87,12 @@ export function parsePrefer(header: string | undefined): PreferOptions {
   return out;
 }
 
+/** Graph's content type for JSON answers. */
+export const graphJsonType = 'application/json; odata.metadata=minimal; charset=utf-8';
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8', ...headers });
+  res.writeHead(status, { 'content-type': graphJsonType, ...headers });
   res.end(text);
 }
 

@@ -4,7 +4,7 @@
  * Retry-After). Independent items run at most 4 at a time, as Graph feeds Outlook. Binary bodies
  * ($value) come back base64-encoded.
  */
-import { GraphError, parseJsonObject } from '../http';
+import { GraphError, graphJsonType, parseJsonObject } from '../http';
 import type { SimMailbox } from '../types';
 import type { GraphResult } from './context';
 import type { GraphCall, GraphEngine } from './engine';
@@ -26,6 +26,8 @@ export interface BatchItemResponse {
   status: number;
   headers: Record<string, string>;
   body?: unknown;
+  /** The body is a binary one in base64 (a $value), written into the answer as it is. */
+  base64?: boolean;
 }
 
 /** Runs one item through throttling, faults and counting; supplied by the server. */
@@ -67,14 +69,28 @@ function bodyBuffer(item: BatchItem): Buffer {
 
 function toItemResponse(id: string, result: GraphResult): BatchItemResponse {
   const headers: Record<string, string> = { ...result.headers };
-  let body: unknown = result.json;
   if (result.raw) {
     headers['Content-Type'] = result.raw.contentType;
-    body = Buffer.from(result.raw.body).toString('base64');
-  } else if (result.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
+    const { body } = result.raw;
+    const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return { id, status: result.status, headers, body: bytes.toString('base64'), base64: true };
   }
-  return { id, status: result.status, headers, ...(body === undefined ? {} : { body }) };
+  if (result.json !== undefined) headers['Content-Type'] = 'application/json';
+  return { id, status: result.status, headers, ...(result.json === undefined ? {} : { body: result.json }) };
+}
+
+/**
+ * The answer's JSON text, written by hand around the base64 bodies: a batch of raw messages is over a
+ * megabyte of base64, which JSON.stringify scans character by character for escapes (~3.5 ms a
+ * batch on Node 24) and which needs none (A–Z, a–z, 0–9, +, /, =). The simulator stands in for
+ * Microsoft's servers; its serving time competes with the client under test on a small machine.
+ */
+function answerText(responses: BatchItemResponse[]): string {
+  const items = responses.map(({ base64, body, ...item }) => {
+    if (!base64 || typeof body !== 'string') return JSON.stringify(body === undefined ? item : { ...item, body });
+    return `${JSON.stringify(item).slice(0, -1)},"body":"${body}"}`;
+  });
+  return `{"responses":[${items.join(',')}]}`;
 }
 
 export async function runBatch(engine: GraphEngine, mailbox: SimMailbox, body: Buffer, runItem: ItemRunner): Promise<GraphResult> {
@@ -111,5 +127,5 @@ export async function runBatch(engine: GraphEngine, mailbox: SimMailbox, body: B
     }
     pending = pending.filter((i) => !done.has(i.id));
   }
-  return { status: 200, json: { responses } };
+  return { status: 200, raw: { contentType: graphJsonType, body: answerText(responses) } };
 }

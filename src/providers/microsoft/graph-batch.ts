@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
+import { LiftedBody, readBatchAnswer } from './batch-answer';
 import { retryEach } from '../retry';
 import { immutableIdPreference, type GraphClient } from './graph-client';
 import { graphErrorCodes, mapGraphError } from './map-graph-error';
@@ -48,8 +49,8 @@ async function runChunk(client: GraphClient, chunk: BatchItemRequest[]): Promise
     ...(item.body !== undefined ? { body: item.body } : {}),
   }));
   // Reads and moves are safe to repeat, so a lost answer to the batch itself is not ambiguous.
-  const res = await client.send({ method: 'POST', path: '/$batch', json: { requests }, idempotent: true });
-  const parsed = batchAnswer.safeParse(res.body);
+  const res = await client.send({ method: 'POST', path: '/$batch', json: { requests }, idempotent: true, bytes: true });
+  const parsed = batchAnswer.safeParse(res.body instanceof Uint8Array ? readBatchAnswer(res.body) : undefined);
   if (!parsed.success) throw new ProviderError('transient', 'Graph $batch answer was not understood', { code: 'bad_batch_answer', status: res.status });
   const byId = new Map(parsed.data.responses.map((r) => [r.id, r]));
   return requests.map((r): BatchItemOutcome => {
@@ -57,9 +58,10 @@ async function runChunk(client: GraphClient, chunk: BatchItemRequest[]): Promise
     if (!answer) return { ok: false, error: new ProviderError('transient', 'Graph $batch left an item unanswered', { code: 'missing_batch_item' }) };
     const headers = answer.headers ?? {};
     if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, headers, body: answer.body };
+    const body = answer.body instanceof LiftedBody ? answer.body.text : answer.body;
     return {
       ok: false,
-      error: mapGraphError({ status: answer.status, ...graphErrorCodes(answer.body), retryAfter: header(headers, 'retry-after'), now: client.clock.now() }),
+      error: mapGraphError({ status: answer.status, ...graphErrorCodes(body), retryAfter: header(headers, 'retry-after'), now: client.clock.now() }),
     };
   });
 }
@@ -81,6 +83,7 @@ export async function runBatch(client: GraphClient, items: BatchItemRequest[]): 
 /** Bytes of a $value item body: base64 text for binary content, or a JSON value we re-serialise. */
 export function batchBodyBytes(outcome: { headers: Record<string, string>; body: unknown }): Uint8Array {
   const type = header(outcome.headers, 'content-type') ?? '';
+  if (outcome.body instanceof LiftedBody) return /json/i.test(type) ? outcome.body.bytes : outcome.body.base64Bytes();
   if (typeof outcome.body === 'string' && !/json/i.test(type)) {
     // A view over the decoded Buffer, not a copy of it (a raw message is tens of KB).
     const bytes = Buffer.from(outcome.body, 'base64');

@@ -39,12 +39,14 @@ export interface GraphRequest {
   prefer?: string[];
   /** False for requests the server may have carried out although we saw no answer (POST send / create). */
   idempotent?: boolean;
+  /** Return a 2xx answer's body as its bytes, unparsed (error answers are still parsed to be mapped). */
+  bytes?: boolean;
 }
 
 export interface GraphResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON body, or undefined for empty / non-JSON bodies. */
+  /** Parsed JSON body, or undefined for empty / non-JSON bodies; a Uint8Array when asked for `bytes`. */
   body: unknown;
 }
 
@@ -108,21 +110,28 @@ export class GraphClient {
       body = req.text.body;
     }
     let res: Response;
-    let text: string;
+    let answer: Uint8Array;
     try {
       res = await this.options.fetch(this.url(req.path, req.query), { method: req.method, headers, body, signal: this.signal() });
-      text = await res.text();
+      answer = withoutBom(new Uint8Array(await res.arrayBuffer()));
     } catch (e) {
       throw mapTransportError(e, { idempotent });
     }
-    const parsed = parseJson(text);
-    if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, body: parsed };
+    const ok = res.status >= 200 && res.status < 300;
+    if (ok && req.bytes) return { status: res.status, headers: res.headers, body: answer };
+    const parsed = parseJson(Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength).toString('utf8'));
+    if (ok) return { status: res.status, headers: res.headers, body: parsed };
     throw mapGraphError({ status: res.status, ...graphErrorCodes(parsed), retryAfter: res.headers.get('retry-after'), now: this.options.clock.now() });
   }
 
   async get(path: string, query?: Record<string, string>, prefer?: string[]): Promise<unknown> {
     return (await this.send({ method: 'GET', path, query, prefer })).body;
   }
+}
+
+/** The answer without a UTF-8 byte order mark, which Response.text() would have dropped too. */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }
 
 function parseJson(text: string): unknown {

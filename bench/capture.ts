@@ -172,6 +172,7 @@ console.log(
     `imap pipeline ${imap.cpuMsPerMessage.toFixed(2)} ms (${(cpuParse / imap.cpuMsPerMessage).toFixed(2)} of raw parse), graph pipeline ${graph.cpuMsPerMessage.toFixed(2)} ms (${(cpuParse / graph.cpuMsPerMessage).toFixed(2)})`,
 );
 
+console.log(`RSS rise during the run (this process, both threads): imap ${imap.rssRiseMib.toFixed(0)} MiB, graph ${graph.rssRiseMib.toFixed(0)} MiB`);
 console.log(`cpu per message by thread, ms (this process; the simulator, Dovecot and PostgreSQL run in their own): imap ${describeThreadCpu(imap.threadCpu)}; graph ${describeThreadCpu(graph.threadCpu)} (and the simulator's process ${graph.simCpuMsPerMessage.toFixed(2)})`);
 
 const line = (name: string, figure: number, unit: string, op: '>=' | '<=', target: number): string =>

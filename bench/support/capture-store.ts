@@ -58,6 +58,8 @@ export interface CaptureTiming {
   runs: number;
   /** Email activities in the store afterwards (filed on contacts or unmatched). */
   activities: number;
+  /** How far this process's RSS rose above where it stood when the run began (sampled every 20 ms), MiB. */
+  rssRiseMib: number;
 }
 
 /** Items moved by one sync run; a run that did not succeed stops the benchmark. */
@@ -70,6 +72,9 @@ export function itemsOf(r: Awaited<ReturnType<TestEngine['sync']>>): number {
 export async function timeCapture(store: BenchStore, count: number, run: () => Promise<number>): Promise<CaptureTiming> {
   const { db, scope } = store;
   const threads = await measureThreadCpu();
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let done = 0;
@@ -77,6 +82,8 @@ export async function timeCapture(store: BenchStore, count: number, run: () => P
   for (; done < count && runs < 20; runs++) done += await run();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
   const threadCpu = await threads.perMessage(count);
   if (done !== count) throw new Error(`captured ${done} of ${count}`);
   const activities = new Set<string>();
@@ -91,5 +98,5 @@ export async function timeCapture(store: BenchStore, count: number, run: () => P
   const paging = (cursor: string | undefined) => ({ limit: 200, ...(cursor ? { cursor } : {}) });
   await collect((cursor) => db.repos.activities.listUnmatched(scope, paging(cursor)));
   for (const c of await db.repos.contacts.list(scope, { limit: 500 })) await collect((cursor) => db.repos.activities.listForContact(scope, c.id, paging(cursor)));
-  return { rate: count / seconds, seconds, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, threadCpu, runs, activities: activities.size };
+  return { rate: count / seconds, seconds, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count, threadCpu, runs, activities: activities.size, rssRiseMib: (rssPeak - rssBefore) / 2 ** 20 };
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileMessages, hugeAttachmentMessage } from '../../sim/common/seed';
 import { concatBytes } from '../../sim/common/seed-mime';
 import type { Activity } from '../../src/store/repos/activities';
-import { FileBlobStore, type BlobStore } from '../../src/sync/capture/blob-store';
+import { FileBlobStore, putAll, type BlobStore } from '../../src/sync/capture/blob-store';
 import { captureFeature, type CaptureFeatureOptions } from '../../src/sync/capture/capture-feature';
 import { createTestCompany, createTestDb, testDrivers } from '../support/test-db';
 import { connectImapAccount, mailClient, startMailServers, testEngine, testVault, type MailServers } from './capture-harness';
@@ -24,9 +24,52 @@ afterAll(async () => {
   await servers?.stop();
 });
 
+/** The database's blob store, refusing every write while `failing()` says so (a full disk). */
+function failingBlobs(failing: () => boolean): (db: { repos: { blobs: BlobStore } }) => BlobStore {
+  return (db) => {
+    const refuse = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    return {
+      put: (scope, bytes) => (failing() ? refuse() : db.repos.blobs.put(scope, bytes)),
+      putMany: (scope, items) => (failing() ? refuse() : putAll(db.repos.blobs, scope, items)),
+      get: (scope, sha256) => db.repos.blobs.get(scope, sha256),
+      has: (scope, sha256) => db.repos.blobs.has(scope, sha256),
+    };
+  };
+}
+
+/** A message with one 3,000-byte attachment whose bytes differ per `seed`. */
+function withAttachment(messageId: string, to: string, seed: number): Uint8Array {
+  const bytes = new Uint8Array(3_000).map((_, i) => (i * 13 + seed * 101) & 0xff);
+  const mime = [
+    'From: client@client.example',
+    `To: ${to}`,
+    'Subject: Site photos',
+    'Date: Mon, 02 Nov 2026 08:00:00 +0000',
+    `Message-ID: ${messageId}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'Photos attached.',
+    '--b1',
+    'Content-Type: image/jpeg; name="site.jpg"',
+    'Content-Disposition: attachment; filename="site.jpg"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from(bytes).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    '--b1--',
+    '',
+  ].join('\r\n');
+  return new TextEncoder().encode(mime);
+}
+
 describe.each(testDrivers())('capture of bad input (%s)', (driver) => {
-  async function world(options: CaptureFeatureOptions = {}) {
+  /** `blobsFor` builds the attachment store on the world's database. */
+  async function world(options: CaptureFeatureOptions = {}, blobsFor?: (db: { repos: { blobs: BlobStore } }) => BlobStore) {
     const t = await createTestDb(driver);
+    if (blobsFor) options = { ...options, blobs: blobsFor(t.db) };
     const { scope, userId } = await createTestCompany(t.db);
     const vault = testVault();
     const engine = testEngine(t.db, vault, { features: [captureFeature(options)] });
@@ -69,6 +112,33 @@ describe.each(testDrivers())('capture of bad input (%s)', (driver) => {
       expect(original?.sha256).toBeDefined();
       const bytes = await w.blobs.get(w.scope, original?.sha256 ?? '');
       expect(Buffer.from(bytes ?? []).toString('latin1')).toBe(Buffer.from(sample?.raw ?? []).toString('latin1'));
+      await w.client.logout();
+    } finally {
+      await w.cleanup();
+    }
+  });
+
+  it('stores nothing and moves nothing while the attachment store fails, then captures it all', async () => {
+    let failing = true;
+    const w = await world({ batchSize: 2 }, failingBlobs(() => failing));
+    try {
+      const ids = ['one', 'two', 'three', 'four', 'five'].map((n) => `<blob-${n}@client.example>`);
+      for (const [i, id] of ids.entries()) await w.client.drop('Tandem', withAttachment(id, w.user.address, i));
+      const first = await w.engine.sync(w.account);
+      expect(first.outcome).not.toBe('succeeded');
+      expect(await w.all()).toEqual([]);
+      expect(await w.client.ids('Tandem')).toHaveLength(ids.length);
+
+      failing = false;
+      w.engine.clock.advance(60 * 60_000); // past the backoff the failed run recorded
+      expect(await w.engine.sync(w.account)).toEqual({ outcome: 'succeeded', items: ids.length, errors: 0 });
+      const activities = await w.all();
+      expect(activities.map((a) => a.dedupeKey).sort()).toEqual([...ids].sort());
+      for (const a of activities) {
+        const sha256 = a.attachments[0]?.sha256 ?? '';
+        expect((await w.blobs.get(w.scope, sha256))?.byteLength).toBe(3_000);
+      }
+      expect(await w.client.ids('Processed')).toHaveLength(ids.length);
       await w.client.logout();
     } finally {
       await w.cleanup();

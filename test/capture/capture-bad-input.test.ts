@@ -37,28 +37,27 @@ function failingBlobs(failing: () => boolean): (db: { repos: { blobs: BlobStore 
   };
 }
 
-/** A message with one 3,000-byte attachment whose bytes differ per `seed`. */
-function withAttachment(messageId: string, to: string, seed: number): Uint8Array {
-  const bytes = new Uint8Array(3_000).map((_, i) => (i * 13 + seed * 101) & 0xff);
+/** A text message with one attachment. */
+function messageWithAttachment(o: { messageId: string; to: string; subject: string; text: string; file: { name: string; contentType: string; bytes: Uint8Array } }): Uint8Array {
   const mime = [
     'From: client@client.example',
-    `To: ${to}`,
-    'Subject: Site photos',
+    `To: ${o.to}`,
+    `Subject: ${o.subject}`,
     'Date: Mon, 02 Nov 2026 08:00:00 +0000',
-    `Message-ID: ${messageId}`,
+    `Message-ID: ${o.messageId}`,
     'MIME-Version: 1.0',
     'Content-Type: multipart/mixed; boundary="b1"',
     '',
     '--b1',
     'Content-Type: text/plain; charset=us-ascii',
     '',
-    'Photos attached.',
+    o.text,
     '--b1',
-    'Content-Type: image/jpeg; name="site.jpg"',
-    'Content-Disposition: attachment; filename="site.jpg"',
+    `Content-Type: ${o.file.contentType}; name="${o.file.name}"`,
+    `Content-Disposition: attachment; filename="${o.file.name}"`,
     'Content-Transfer-Encoding: base64',
     '',
-    Buffer.from(bytes).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    Buffer.from(o.file.bytes).toString('base64').replace(/.{76}/g, '$&\r\n'),
     '--b1--',
     '',
   ].join('\r\n');
@@ -123,7 +122,11 @@ describe.each(testDrivers())('capture of bad input (%s)', (driver) => {
     const w = await world({ batchSize: 2 }, failingBlobs(() => failing));
     try {
       const ids = ['one', 'two', 'three', 'four', 'five'].map((n) => `<blob-${n}@client.example>`);
-      for (const [i, id] of ids.entries()) await w.client.drop('Tandem', withAttachment(id, w.user.address, i));
+      for (const [i, messageId] of ids.entries()) {
+        const bytes = new Uint8Array(3_000).map((_, j) => (j * 13 + i * 101) & 0xff);
+        const file = { name: 'site.jpg', contentType: 'image/jpeg', bytes };
+        await w.client.drop('Tandem', messageWithAttachment({ messageId, to: w.user.address, subject: 'Site photos', text: 'Photos attached.', file }));
+      }
       const first = await w.engine.sync(w.account);
       expect(first.outcome).not.toBe('succeeded');
       expect(await w.all()).toEqual([]);
@@ -154,29 +157,9 @@ describe.each(testDrivers())('capture of bad input (%s)', (driver) => {
       const huge = hugeAttachmentMessage({ attachmentBytes: 2 * limit, mailbox: w.user.address });
       await w.client.drop('Tandem', concatBytes([...huge.chunks()]));
       const small = new Uint8Array(40_000).map((_, i) => (i * 7) & 0xff);
-      const mime = [
-        'From: client@client.example',
-        `To: ${w.user.address}`,
-        'Subject: Quote',
-        'Date: Mon, 02 Nov 2026 08:00:00 +0000',
-        'Message-ID: <quote-pdf@client.example>',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"',
-        '',
-        '--b1',
-        'Content-Type: text/plain; charset=us-ascii',
-        '',
-        'Quote attached.',
-        '--b1',
-        'Content-Type: application/pdf; name="quote.pdf"',
-        'Content-Disposition: attachment; filename="quote.pdf"',
-        'Content-Transfer-Encoding: base64',
-        '',
-        Buffer.from(small).toString('base64').replace(/.{76}/g, '$&\r\n'),
-        '--b1--',
-        '',
-      ].join('\r\n');
-      await w.client.drop('Tandem', new TextEncoder().encode(mime));
+      const file = { name: 'quote.pdf', contentType: 'application/pdf', bytes: small };
+      const quoteMessage = messageWithAttachment({ messageId: '<quote-pdf@client.example>', to: w.user.address, subject: 'Quote', text: 'Quote attached.', file });
+      await w.client.drop('Tandem', quoteMessage);
 
       expect(await w.engine.sync(w.account)).toEqual({ outcome: 'succeeded', items: 2, errors: 0 });
       const activities = await w.all();

@@ -6,12 +6,13 @@
  * reads, decoded raw MIME, attachment bytes, parser buffers — about 300 KB per captured message.
  * By default V8 starts a full mark-compact each time external memory has grown by a fixed 64 MB
  * since the last one, however small that is next to the heap. That was a full collection every
- * ~200 messages (about 20 per 2,000 in `bench/capture.ts`), each marking the whole heap: ~0.45 ms
- * of CPU per message on V8's helper threads, on a machine that has two cores for everything.
+ * ~200 messages (about 20 per 2,000 in `bench/capture.ts`), each marking the whole heap: V8's
+ * helper threads spent 0.9–1.0 ms of CPU per message, on a machine that has two cores for everything.
  *
  * With `--external-memory-accounted-in-global-limit`, external memory counts toward the same limit
  * as the heap, which grows with what survives each collection: 4–5 full collections per 2,000
- * messages, and buffers are still reclaimed (the limit is still a limit; peak RSS is printed by the
+ * messages and ~0.4 ms per message on the helper threads, at 100–200 MiB more RSS while mail is
+ * captured; buffers are still reclaimed (the limit is still a limit; peak RSS is printed by the
  * bench). V8 reads the flag when it next computes its limits, so setting it at run time takes
  * effect; gc-policy.test.ts checks that in a fresh process. Flags are process-wide: the embedded
  * store's thread gets the same policy.

@@ -13,6 +13,7 @@
  * moved or missing), the answer is parsed whole, as before.
  */
 import { randomBytes } from 'node:crypto';
+import { parseJson } from './graph-client';
 
 /** The bytes of a body that was a JSON string without escapes: its UTF-8 text, unchanged. */
 export class LiftedBody {
@@ -72,14 +73,6 @@ function findCuts(bytes: Buffer): Cut[] {
     at = end; // the next key starts after this string
   }
   return cuts;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Puts the lifted bodies back where their placeholders are; false if any is not where expected. */

@@ -229,7 +229,13 @@ export interface EventInput {
 export interface CalendarAbility {
   /** Throws ProviderError('cursor_expired') when the cursor aged out: the engine restarts with null. */
   fetchChanges(cursor: string | null, window: CalendarWindow): Promise<CalendarChanges>;
-  createEvent(input: EventInput): Promise<ProviderEvent>;
+  /**
+   * Makes the event, or hands back the one an earlier attempt made (its answer lost) when the
+   * provider recognises it (CalDAV's resource name, Google's event id, Graph's transactionId).
+   * `existing` marks one found that way where the adapter can tell: its fields are the provider's
+   * current ones, not necessarily the input's.
+   */
+  createEvent(input: EventInput): Promise<ProviderEvent & { existing?: boolean }>;
   /** Precondition on etag; a mismatch is ProviderError('conflict'). */
   updateEvent(providerId: string, etag: string, input: EventInput): Promise<ProviderEvent>;
   deleteEvent(providerId: string, etag?: string): Promise<void>;

@@ -119,7 +119,8 @@ describe('google calendar on the simulator', () => {
   it('create is idempotent by tandemId (a lost answer repeated makes no second event), and revives a deleted one', async () => {
     const first = await calendar.createEvent(appointment('appt-7'));
     const again = await calendar.createEvent(appointment('appt-7'));
-    expect(again.providerId).toBe(first.providerId);
+    expect(again).toMatchObject({ providerId: first.providerId, existing: true });
+    expect(first.existing).toBeUndefined();
     expect(env.sim.handle.events(testMailbox).filter((e) => e.status !== 'cancelled')).toHaveLength(1);
     expect(await calendar.findByTandemId?.('appt-7', window)).toMatchObject({ providerId: first.providerId, tandemId: 'appt-7' });
 

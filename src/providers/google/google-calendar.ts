@@ -106,7 +106,7 @@ export function createGoogleCalendar(client: GoogleClient, options: GoogleCalend
       return { upserts, deletions, nextCursor: encodeGoogleCursor(next), fullSync: full, more: Boolean(page.nextPageToken) };
     },
 
-    async createEvent(input: EventInput): Promise<ProviderEvent> {
+    async createEvent(input: EventInput): Promise<ProviderEvent & { existing?: boolean }> {
       const id = eventIdFor(input.tandemId);
       const body = { ...withoutNulls(toGoogleEventBody(input)), id };
       try {
@@ -116,7 +116,7 @@ export function createGoogleCalendar(client: GoogleClient, options: GoogleCalend
         // with this content if it was deleted since (a deleted event keeps its id).
         if (!(e instanceof ProviderError && e.kind === 'conflict')) throw e;
         const existing = await client.call(() => events.get({ calendarId, eventId: id }));
-        if (existing.status !== 'cancelled') return asProviderEvent(existing, input);
+        if (existing.status !== 'cancelled') return { ...(await asProviderEvent(existing, input)), existing: true };
         const revived = await client.call(() => events.patch({ calendarId, eventId: id, sendUpdates, requestBody: { ...toGoogleEventBody(input), status: 'confirmed' } }));
         return asProviderEvent(revived, input);
       }

@@ -36,11 +36,12 @@ export interface CalDavCalendarOptions {
 }
 
 /** A window just wide enough to read back one event. */
-function around(input: EventInput): CalendarWindow {
+/** Days each way: enough to read back what we wrote, or (wider) the event an earlier attempt left, moved since. */
+function around(input: EventInput, days = 2): CalendarWindow {
   const day = 86_400_000;
   const start = zonedToUtc(input.start.local.length === 10 ? `${input.start.local}T00:00:00` : input.start.local, input.start.timeZone);
   const end = zonedToUtc(input.end.local.length === 10 ? `${input.end.local}T00:00:00` : input.end.local, input.end.timeZone);
-  return { start: new Date(start.getTime() - 2 * day), end: new Date(end.getTime() + 2 * day) };
+  return { start: new Date(start.getTime() - days * day), end: new Date(end.getTime() + days * day) };
 }
 
 function existingUidAndSequence(ics: string): { uid?: string; sequence: number; tandemId?: string } {
@@ -71,9 +72,9 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
     return { upserts, outside };
   };
 
-  const readBack = async (href: string, input: EventInput): Promise<ProviderEvent> => {
+  const readBack = async (href: string, input: EventInput, days?: number): Promise<ProviderEvent> => {
     const obj = await dav.get(href);
-    const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input))[0] : undefined;
+    const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input, days))[0] : undefined;
     if (!event) throw new ProviderError('transient', 'caldav: event not readable after write', { code: 'READ_BACK' });
     return event;
   };
@@ -124,10 +125,12 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
       try {
         await dav.put(href, ics, { create: true });
       } catch (e) {
-        // The resource exists: an earlier attempt whose answer we lost created it. Ours → done.
+        // The resource exists: an earlier attempt whose answer we lost created it. Ours → that one,
+        // as it is now (edited since, perhaps, or made from an older version of the appointment).
         if (!(e instanceof ProviderError && e.kind === 'conflict')) throw e;
         const existing = await dav.get(href);
         if (!existing || existingUidAndSequence(existing.data).tandemId !== input.tandemId) throw e;
+        return { ...(await readBack(href, input, 400)), existing: true };
       }
       return readBack(href, input);
     },

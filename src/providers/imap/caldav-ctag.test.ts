@@ -38,8 +38,11 @@ describe('caldav ctag + etag change detection', () => {
 
   it('a create retried after a lost answer returns the same event instead of a duplicate', async () => {
     const a = await calendar.createEvent(appointment('ctag-retry'));
-    const b = await calendar.createEvent(appointment('ctag-retry'));
-    expect(b.providerId).toBe(a.providerId);
+    // The retry carries a later version of the appointment (renamed, moved a month): it gets the
+    // event as the provider holds it, marked as existing, so the caller can tell it is not its input.
+    const b = await calendar.createEvent(appointment('ctag-retry', { subject: 'Renamed', start: { local: '2026-12-10T09:00:00', timeZone: 'Europe/Berlin' }, end: { local: '2026-12-10T10:00:00', timeZone: 'Europe/Berlin' } }));
+    expect(b).toMatchObject({ providerId: a.providerId, etag: a.etag, subject: 'Appointment ctag-retry', start: { local: '2026-11-10T09:00:00' }, existing: true });
+    expect(a.existing).toBeUndefined();
     expect(await calendar.findByTandemId?.('ctag-retry', h.window)).toMatchObject({ providerId: a.providerId, tandemId: 'ctag-retry' });
     expect(await calendar.findByTandemId?.('never-made', h.window)).toBeNull();
   });

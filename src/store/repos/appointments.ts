@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, getTableColumns, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../db';
-import { appointmentHistory, appointments } from '../schema';
+import { appointmentHistory, appointments, type UnconfirmedWrite } from '../schema';
 import { guard, notFound, scoped, StoreError, type Scope } from './common';
 
 export type Appointment = typeof appointments.$inferSelect;
@@ -15,6 +15,8 @@ export type NewAppointment = Fields & { now: Date };
 export type AppointmentPatch = Partial<Omit<Fields, 'ownerUserId'>>;
 /** What the provider says about an event, keyed by (accountId, providerId). */
 export type ProviderAppointment = Omit<Fields, 'accountId' | 'providerId'> & { accountId: string; providerId: string; now: Date };
+
+const maxUnconfirmedWrites = 8;
 
 export class AppointmentsRepo {
   constructor(private readonly orm: Orm) {}
@@ -100,14 +102,41 @@ export class AppointmentsRepo {
     });
   }
 
-  /** After the provider accepted a create / update: its id and etag, without counting as a CRM edit. */
-  async setProviderRef(scope: Scope, id: string, ref: { accountId: string; providerId: string; etag: string; icalUid?: string | null }, now: Date): Promise<void> {
+  /**
+   * After the provider accepted a create / update: its id and etag, without counting as a CRM edit.
+   * `confirmedVersion`: the write sent that version, so lost answers up to it need no remembering.
+   */
+  async setProviderRef(
+    scope: Scope,
+    id: string,
+    ref: { accountId: string; providerId: string; etag: string; icalUid?: string | null },
+    now: Date,
+    confirmedVersion?: number,
+  ): Promise<void> {
+    const unconfirmed =
+      confirmedVersion === undefined
+        ? {}
+        : {
+            unconfirmedWrites: sql`coalesce((select jsonb_agg(w) from jsonb_array_elements(${appointments.unconfirmedWrites}) as w where (w->>'version')::int > ${confirmedVersion}), '[]'::jsonb)`,
+          };
     const done = await this.orm
       .update(appointments)
-      .set({ ...ref, updatedAt: now })
+      .set({ ...ref, ...unconfirmed, updatedAt: now })
       .where(scoped(appointments.companyId, scope, appointments.id, id))
       .returning({ id: appointments.id });
     if (done.length === 0) throw notFound('appointment', id);
+  }
+
+  /**
+   * Remembers a write about to be sent, in case its answer is lost. Kept to the last
+   * `maxUnconfirmedWrites`: older ones would only matter after that many lost answers in a row.
+   */
+  async noteUnconfirmedWrite(scope: Scope, id: string, write: UnconfirmedWrite): Promise<void> {
+    const appended = sql`${appointments.unconfirmedWrites} || ${JSON.stringify([write])}::jsonb`;
+    await this.orm
+      .update(appointments)
+      .set({ unconfirmedWrites: sql`case when jsonb_array_length(${appended}) > ${maxUnconfirmedWrites} then (${appended}) - 0 else ${appended} end` })
+      .where(scoped(appointments.companyId, scope, appointments.id, id));
   }
 
   async findByProviderId(scope: Scope, accountId: string, providerId: string): Promise<Appointment | undefined> {

@@ -12,6 +12,11 @@ export const appointmentKinds = ['single', 'series_master', 'occurrence', 'excep
 export type AppointmentKind = (typeof appointmentKinds)[number];
 export const showAsValues = ['free', 'busy', 'tentative', 'oof', 'workingElsewhere'] as const;
 export const sensitivities = ['normal', 'personal', 'private', 'confidential'] as const satisfies readonly Sensitivity[];
+/** A push whose answer was lost: the appointment version sent, and the fingerprint of its editable fields. */
+export interface UnconfirmedWrite {
+  version: number;
+  fingerprint: string;
+}
 
 export const appointments = pgTable(
   'appointments',
@@ -52,6 +57,13 @@ export const appointments = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     /** Bumped on every CRM edit; the reconciler compares it with what it last pushed. */
     version: integer('version').notNull().default(1),
+    /**
+     * What the outbox sent to the provider without learning the outcome (the answer was lost), as
+     * fingerprints of the editable fields by version. An event found later with one of these is
+     * Tandem's own earlier write, not an edit made in the calendar app. Cleared up to a version once
+     * a write of that version is confirmed.
+     */
+    unconfirmedWrites: jsonb('unconfirmed_writes').$type<UnconfirmedWrite[]>().notNull().default([]),
   },
   (t) => [
     uniqueIndex('appointments_account_provider_uq').on(t.accountId, t.providerId),

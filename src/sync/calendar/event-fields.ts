@@ -3,6 +3,7 @@
  * it sets, and a CRM appointment → the EventInput pushed to the provider (tandemId = appointment id,
  * so the event is recognised when it comes back).
  */
+import { createHash } from 'node:crypto';
 import { dateToUtcMidnight, localToUtc, wallMs } from '../../domain/zoned-time';
 import type { EventInput, EventTime, ProviderEvent } from '../../providers/provider';
 import type { AppointmentChange } from '../../domain/appointments';
@@ -148,6 +149,23 @@ export function attemptedChange(mine: Required<AppointmentChange>, theirs: Requi
     if (comparable(key, mine[key]) !== comparable(key, theirs[key])) Object.assign(out, { [key]: mine[key] });
   }
   return out;
+}
+
+/** Whether two versions agree on everything the user controls. */
+export function sameEditable(a: Required<AppointmentChange>, b: Required<AppointmentChange>): boolean {
+  return Object.keys(attemptedChange(a, b)).length === 0;
+}
+
+/**
+ * A short digest of the editable fields, compared as attemptedChange compares them: the same for a
+ * version we sent and the provider's echo of it.
+ */
+export function editableFingerprint(values: Required<AppointmentChange>): string {
+  const keys = (Object.keys(values) as (keyof AppointmentChange)[]).sort();
+  return createHash('sha256')
+    .update(JSON.stringify(keys.map((k) => [k, comparable(k, values[k])])))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** Providers echo fields back normalised (seconds added, CRLF, attendee responses): compare what the user controls. */

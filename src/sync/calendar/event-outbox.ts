@@ -10,14 +10,14 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { resolveConflict } from '../../domain/appointments';
-import { isProviderError } from '../../providers/errors';
+import { isProviderError, ProviderError } from '../../providers/errors';
 import type { CalendarAbility, Provider, ProviderEvent } from '../../providers/provider';
 import type { Appointment } from '../../store/repos/appointments';
 import type { OutboxRow } from '../../store/repos/outbox';
 import type { OutboxContext, OutboxHandler } from '../outbox-worker';
 import { calendarOf, lookupWindow } from './calendar-feature';
 import { CalendarStore } from './calendar-store';
-import { attemptedChange, editableValues, eventColumns, eventInputOf } from './event-fields';
+import { attemptedChange, editableFingerprint, editableValues, eventColumns, eventInputOf, sameEditable } from './event-fields';
 
 const payloadSchema = z.object({
   appointmentId: z.string(),
@@ -61,21 +61,18 @@ class EventPusher {
     return appt;
   }
 
+  /** Our write of `appt` was answered with `event`: the provider id and etag to send next time. */
   async recordRef(appt: Appointment, event: ProviderEvent, ctx: OutboxContext, calendar: CalendarAbility): Promise<void> {
     if (!ctx.account) return;
     const stillThere = await ctx.db.repos.appointments.get(ctx.scope, appt.id);
+    const ref = { accountId: ctx.account.id, providerId: event.providerId, etag: event.etag };
     if (!stillThere || stillThere.cancelled) {
       // Deleted in Tandem while the create was in flight, and the delete found nothing to delete.
       await this.deleteQuietly(calendar, event.providerId, ctx.logger);
-      if (stillThere) await ctx.db.repos.appointments.setProviderRef(ctx.scope, appt.id, { accountId: ctx.account.id, providerId: event.providerId, etag: event.etag }, ctx.clock.now());
+      if (stillThere) await ctx.db.repos.appointments.setProviderRef(ctx.scope, appt.id, ref, ctx.clock.now(), appt.version);
       return;
     }
-    await ctx.db.repos.appointments.setProviderRef(
-      ctx.scope,
-      appt.id,
-      { accountId: ctx.account.id, providerId: event.providerId, etag: event.etag, icalUid: event.iCalUid ?? null },
-      ctx.clock.now(),
-    );
+    await ctx.db.repos.appointments.setProviderRef(ctx.scope, appt.id, { ...ref, icalUid: event.iCalUid ?? null }, ctx.clock.now(), appt.version);
   }
 
   private async deleteQuietly(calendar: CalendarAbility, providerId: string, logger: Logger): Promise<void> {
@@ -87,39 +84,86 @@ class EventPusher {
     }
   }
 
+  /** Before a write: remembered until its answer confirms it, so a lost answer is recognised later. */
+  private async noteAttempt(appt: Appointment, ctx: OutboxContext): Promise<void> {
+    const write = { version: appt.version, fingerprint: editableFingerprint(editableValues(appt)) };
+    if (appt.unconfirmedWrites.some((w) => w.version === write.version && w.fingerprint === write.fingerprint)) return;
+    await ctx.db.repos.appointments.noteUnconfirmedWrite(ctx.scope, appt.id, write);
+  }
+
   async push(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<void> {
     const calendar = calendarOf(requireProvider(provider));
     const appt = await this.current(row, ctx);
     if (!appt) return;
-    const input = eventInputOf(appt);
-    if (!appt.providerId) {
-      try {
-        await this.recordRef(appt, await calendar.createEvent(input), ctx, calendar);
-      } catch (e) {
-        // Made, then deleted before its answer was read back (the user, or Tandem's own delete of
-        // this appointment running beside it): gone at the provider, like any other deletion there.
-        if (!isKind(e, 'not_found')) throw e;
-        await this.goneAtProvider(appt, ctx);
-      }
-      return;
-    }
+    if (!appt.providerId) return this.create(appt, calendar, ctx);
+    await this.noteAttempt(appt, ctx);
     try {
-      await this.recordRef(appt, await calendar.updateEvent(appt.providerId, appt.etag ?? '', input), ctx, calendar);
+      await this.recordRef(appt, await calendar.updateEvent(appt.providerId, appt.etag ?? '', eventInputOf(appt)), ctx, calendar);
     } catch (e) {
-      if (isKind(e, 'conflict')) await this.providerWins(appt, calendar, ctx);
+      if (isKind(e, 'conflict')) await this.afterConflict(appt, calendar, ctx);
       else if (isKind(e, 'not_found')) await this.goneAtProvider(appt, ctx);
       else throw e;
     }
   }
 
+  private async create(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    // A push whose answer was lost may have made it already (a later edit superseded its row):
+    // settle with that event rather than make a second one.
+    if (appt.unconfirmedWrites.length > 0 && calendar.findByTandemId) {
+      const earlier = await calendar.findByTandemId(appt.id, this.window(ctx));
+      if (earlier) return this.settleWith(appt, earlier, calendar, ctx);
+    }
+    await this.noteAttempt(appt, ctx);
+    try {
+      const made = await calendar.createEvent(eventInputOf(appt));
+      if (made.existing) await this.settleWith(appt, made, calendar, ctx);
+      else await this.recordRef(appt, made, ctx, calendar);
+    } catch (e) {
+      // Made, then deleted before its answer was read back (the user, or Tandem's own delete of
+      // this appointment running beside it): gone at the provider, like any other deletion there.
+      if (!isKind(e, 'not_found')) throw e;
+      await this.goneAtProvider(appt, ctx);
+    }
+  }
+
+  /** If-Match failed: the event is not the version our etag names. Who changed it decides. */
+  private async afterConflict(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    if (!calendar.findByTandemId) return this.providerWins(appt, ctx, null);
+    const fresh = await calendar.findByTandemId(appt.id, this.window(ctx));
+    if (!fresh) return this.goneAtProvider(appt, ctx);
+    return this.settleWith(appt, fresh, calendar, ctx);
+  }
+
   /**
-   * The event changed at the provider after the user's change was queued (If-Match failed). The
-   * provider's version is stored as it is; what the user typed is kept in the history, which the
-   * appointment view shows, so nothing is lost silently.
+   * The provider holds `found` for this appointment, which need not be what we last sent:
+   * - gone (cancelled) → cancelled here too;
+   * - the same editable fields → only its id and etag are new;
+   * - the fields of one of our own writes whose answer was lost (an older version) → nobody edited
+   *   it in the calendar app, so the current version is written over it;
+   * - anything else was edited in the calendar app → the provider wins.
    */
-  private async providerWins(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext, known?: ProviderEvent): Promise<void> {
-    const fresh = known ?? (calendar.findByTandemId ? await calendar.findByTandemId(appt.id, this.window(ctx)) : null);
-    if ((known || calendar.findByTandemId) && (!fresh || fresh.cancelled)) return this.goneAtProvider(appt, ctx);
+  private async settleWith(appt: Appointment, found: ProviderEvent, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    if (found.cancelled) return this.goneAtProvider(appt, ctx);
+    const theirs = editableValues(eventColumns(found));
+    const ownEarlierWrite = appt.unconfirmedWrites.some((w) => w.fingerprint === editableFingerprint(theirs));
+    if (sameEditable(editableValues(appt), theirs) || !ownEarlierWrite) return this.providerWins(appt, ctx, found);
+    await this.noteAttempt(appt, ctx);
+    try {
+      await this.recordRef(appt, await calendar.updateEvent(found.providerId, found.etag, eventInputOf(appt)), ctx, calendar);
+    } catch (e) {
+      if (isKind(e, 'not_found')) return this.goneAtProvider(appt, ctx);
+      // Edited in the calendar app just now: the next attempt finds that edit and lets it win.
+      if (isKind(e, 'conflict')) throw new ProviderError('transient', 'the event changed at the provider while Tandem replaced its own earlier write', { code: 'CHANGED_AGAIN' });
+      throw e;
+    }
+  }
+
+  /**
+   * The event changed at the provider after the user's change was queued. The provider's version
+   * (`fresh`; null when the provider cannot be asked for it) is stored as it is; what the user typed
+   * is kept in the history, which the appointment view shows, so nothing is lost silently.
+   */
+  private async providerWins(appt: Appointment, ctx: OutboxContext, fresh: ProviderEvent | null): Promise<void> {
     const now = ctx.clock.now();
     const change = fresh ? attemptedChange(editableValues(appt), editableValues(eventColumns(fresh))) : editableValues(appt);
     const store = storeFor(appt, ctx);
@@ -177,9 +221,9 @@ class EventPusher {
       return true;
     }
     // Made by our earlier attempt, and perhaps edited at the provider since. A pull that ran meanwhile
-    // learnt only its id and etag (the create was pending), so the event as found is the version to
-    // keep: storing just the etag would hide that edit from every later delta.
-    await this.providerWins(appt, calendar, ctx, found);
+    // learnt only its id and etag (the create was pending), so the event as found is settled here:
+    // storing just the etag would hide an edit from every later delta.
+    await this.settleWith(appt, found, calendar, ctx);
     return true;
   }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "appointments" ADD COLUMN "unconfirmed_writes" jsonb DEFAULT '[]'::jsonb NOT NULL;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localToUtc } from '../../domain/zoned-time';
-import { attemptedChange, editableValues, eventColumns, eventInputOf, instantOf } from './event-fields';
+import { attemptedChange, editableFingerprint, editableValues, eventColumns, eventInputOf, instantOf, sameEditable } from './event-fields';
 
 describe('instantOf', () => {
   // Every quarter hour across Berlin's autumn change (25 Oct 2026, 03:00 CEST → 02:00 CET) and
@@ -45,6 +45,17 @@ describe('attemptedChange', () => {
     const theirs = { ...base, startLocal: '2026-11-03T09:00', body: ' \r\n', attendees: [{ email: 'X@y.example', response: 'accepted' as const }] };
     expect(attemptedChange(editableValues({ ...base, subject: 'Call (moved)' }), editableValues(theirs))).toEqual({ subject: 'Call (moved)' });
     expect(attemptedChange(editableValues(base), editableValues(theirs))).toEqual({});
+  });
+
+  it('fingerprints a version so the provider’s echo of it matches and any edit does not', () => {
+    const theirs = { ...base, startLocal: '2026-11-03T09:00', body: ' \r\n', attendees: [{ email: 'X@y.example', response: 'accepted' as const }] };
+    const sent = editableFingerprint(editableValues(base));
+    expect(editableFingerprint(editableValues(theirs))).toBe(sent);
+    expect(sameEditable(editableValues(base), editableValues(theirs))).toBe(true);
+    for (const edit of [{ subject: 'Call!' }, { startLocal: '2026-11-03T09:30:00' }, { location: 'Yard' }, { attendees: [] }, { sensitivity: 'private' as const }]) {
+      expect(editableFingerprint(editableValues({ ...base, ...edit }))).not.toBe(sent);
+      expect(sameEditable(editableValues(base), editableValues({ ...base, ...edit }))).toBe(false);
+    }
   });
 
   it('the event pushed carries the appointment id as tandemId', () => {

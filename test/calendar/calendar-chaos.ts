@@ -148,16 +148,30 @@ describe.each(testDrivers().map((d, i) => [d, i] as const))(`calendar chaos over
     expect(crmCreated.size).toBeGreaterThan(5);
   });
 
-  it('a create answered too late, edited in the calendar app and pulled before the retry: the edit is kept on both sides', { timeout: 60_000 }, async () => {
-    // The first calendar call (the create) fails after the provider carried it out; nothing else fails.
-    const rolls = [0, 0.9];
+  /**
+   * A world of its own (the chaos run above holds this mailbox's account in `t`) whose calendar calls
+   * fail as `rolls` script it (see faultPlan), with one appointment created and drained once.
+   */
+  async function scripted(rolls: number[], firstDrain: string) {
     const plan = faultPlan(() => rolls.shift() ?? 1, 0.5);
-    // A database of its own: the chaos run above holds this mailbox's account in `t`.
     const own = await createTestDb(driver);
     onTestFinished(() => own.cleanup());
     const { world, side } = await fresh(own, index, { wrap: (p) => withCalendarFaults(p, plan), maxAttempts: 30 });
     const appt = await world.crmCreate({ subject: 'Walkthrough', startLocal: '2026-11-10T10:00:00', endLocal: '2026-11-10T11:00:00' });
-    expect(await world.drain()).toEqual(['retry']);
+    expect(await world.drain()).toEqual([firstDrain]);
+    const subjects = async () => ({
+      atProvider: (await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject),
+      inTandem: (await world.rows()).filter((r) => r.id === appt.id).map((r) => r.subject),
+    });
+    const history = () => world.db.repos.appointments.history(world.scope, appt.id);
+    return { plan, world, side, appt, subjects, history };
+  }
+
+  /** The first calendar call (the create) fails after the provider carried it out; nothing else fails. */
+  const createAnswerLost = () => scripted([0, 0.9], 'retry');
+
+  it('a create answered too late, edited in the calendar app and pulled before the retry: the edit is kept on both sides', { timeout: 60_000 }, async () => {
+    const { plan, world, side, appt, subjects } = await createAnswerLost();
     expect(plan.counts.ambiguous).toBe(1);
     const made = (await side.list(window)).find((e) => e.tandemId === appt.id);
     if (!made) throw new Error('the create did not reach the provider');
@@ -166,63 +180,42 @@ describe.each(testDrivers().map((d, i) => [d, i] as const))(`calendar chaos over
     expect((await world.sync()).outcome).toBe('succeeded');
     await settle(world);
     expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ subject: 'Walkthrough (moved in the app)', providerId: made.providerId, cancelled: false }]);
-    expect((await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject)).toEqual(['Walkthrough (moved in the app)']);
+    expect(await subjects()).toEqual({ atProvider: ['Walkthrough (moved in the app)'], inTandem: ['Walkthrough (moved in the app)'] });
   });
 
   it('a create answered too late, then edited in Tandem before the retry: the edit reaches the provider, once, with no conflict', { timeout: 60_000 }, async () => {
-    const rolls = [0, 0.9];
-    const plan = faultPlan(() => rolls.shift() ?? 1, 0.5);
-    const own = await createTestDb(driver);
-    onTestFinished(() => own.cleanup());
-    const { world, side } = await fresh(own, index, { wrap: (p) => withCalendarFaults(p, plan), maxAttempts: 30 });
-    const appt = await world.crmCreate({ subject: 'Walkthrough', startLocal: '2026-11-10T10:00:00', endLocal: '2026-11-10T11:00:00' });
-    expect(await world.drain()).toEqual(['retry']);
+    const { plan, world, appt, subjects, history } = await createAnswerLost();
     expect(plan.counts.ambiguous).toBe(1);
     // The user renames it in Tandem while the create's answer is still unknown.
     await world.crmUpdate(appt.id, { subject: 'Walkthrough (renamed in Tandem)' });
     await settle(world);
-    expect((await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject)).toEqual(['Walkthrough (renamed in Tandem)']);
-    expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ subject: 'Walkthrough (renamed in Tandem)', cancelled: false }]);
+    expect(await subjects()).toEqual({ atProvider: ['Walkthrough (renamed in Tandem)'], inTandem: ['Walkthrough (renamed in Tandem)'] });
     // Our own earlier create is not the user's calendar app: nothing to report as a conflict.
-    expect(await world.db.repos.appointments.history(world.scope, appt.id)).toEqual([]);
+    expect(await history()).toEqual([]);
   });
 
   it('an update answered too late, then edited again in Tandem: the later edit reaches the provider, with no conflict', { timeout: 60_000 }, async () => {
     // The create goes through; the first update is carried out and its answer lost.
-    const rolls = [0.9, 0, 0.9];
-    const plan = faultPlan(() => rolls.shift() ?? 1, 0.5);
-    const own = await createTestDb(driver);
-    onTestFinished(() => own.cleanup());
-    const { world, side } = await fresh(own, index, { wrap: (p) => withCalendarFaults(p, plan), maxAttempts: 30 });
-    const appt = await world.crmCreate({ subject: 'Walkthrough', startLocal: '2026-11-10T10:00:00', endLocal: '2026-11-10T11:00:00' });
-    expect(await world.drain()).toEqual(['delivered']);
+    const { plan, world, appt, subjects, history } = await scripted([0.9, 0, 0.9], 'delivered');
     await world.crmUpdate(appt.id, { subject: 'Walkthrough (first rename)' });
     expect(await world.drain()).toEqual(['retry']);
     expect(plan.counts.ambiguous).toBe(1);
     await world.crmUpdate(appt.id, { subject: 'Walkthrough (second rename)' });
     await settle(world);
-    expect((await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject)).toEqual(['Walkthrough (second rename)']);
-    expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ subject: 'Walkthrough (second rename)', cancelled: false, unconfirmedWrites: [] }]);
-    expect(await world.db.repos.appointments.history(world.scope, appt.id)).toEqual([]);
+    expect(await subjects()).toEqual({ atProvider: ['Walkthrough (second rename)'], inTandem: ['Walkthrough (second rename)'] });
+    expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ cancelled: false, unconfirmedWrites: [] }]);
+    expect(await history()).toEqual([]);
   });
 
   it('a create answered too late, edited in the calendar app and in Tandem before the retry: the calendar wins, the Tandem edit is in history', { timeout: 60_000 }, async () => {
-    const rolls = [0, 0.9];
-    const plan = faultPlan(() => rolls.shift() ?? 1, 0.5);
-    const own = await createTestDb(driver);
-    onTestFinished(() => own.cleanup());
-    const { world, side } = await fresh(own, index, { wrap: (p) => withCalendarFaults(p, plan), maxAttempts: 30 });
-    const appt = await world.crmCreate({ subject: 'Walkthrough', startLocal: '2026-11-10T10:00:00', endLocal: '2026-11-10T11:00:00' });
-    expect(await world.drain()).toEqual(['retry']);
+    const { world, side, appt, subjects, history } = await createAnswerLost();
     const made = (await side.list(window)).find((e) => e.tandemId === appt.id);
     if (!made) throw new Error('the create did not reach the provider');
     await side.updateEvent(made.providerId, { subject: 'Walkthrough (moved in the app)' });
     await world.crmUpdate(appt.id, { subject: 'Walkthrough (renamed in Tandem)' });
     await settle(world);
-    expect((await side.list(window)).filter((e) => e.tandemId === appt.id).map((e) => e.subject)).toEqual(['Walkthrough (moved in the app)']);
-    expect((await world.rows()).filter((r) => r.id === appt.id)).toMatchObject([{ subject: 'Walkthrough (moved in the app)', cancelled: false }]);
-    const history = await world.db.repos.appointments.history(world.scope, appt.id);
-    expect(history).toMatchObject([{ what: 'conflict_overwritten', change: { attempted: { subject: 'Walkthrough (renamed in Tandem)' } } }]);
+    expect(await subjects()).toEqual({ atProvider: ['Walkthrough (moved in the app)'], inTandem: ['Walkthrough (moved in the app)'] });
+    expect(await history()).toMatchObject([{ what: 'conflict_overwritten', change: { attempted: { subject: 'Walkthrough (renamed in Tandem)' } } }]);
   });
 });
 }

@@ -35,7 +35,10 @@ describe.each(testDrivers())('unconfirmed calendar writes (%s)', (driver) => {
     const { scope, account, appt } = await appointment();
     const repo = t.db.repos.appointments;
     expect(appt.unconfirmedWrites).toEqual([]);
-    for (let v = 1; v <= 10; v++) await repo.noteUnconfirmedWrite(scope, appt.id, { version: v, fingerprint: `fp-${v}` });
+    for (let v = 1; v <= 10; v++) {
+      expect(await repo.noteUnconfirmedWrite(scope, appt.id, { version: v, fingerprint: `fp-${v}` })).toBe(true);
+      await repo.update(scope, appt.id, { subject: `Site visit ${v + 1}` }, { now });
+    }
     expect((await repo.get(scope, appt.id))?.unconfirmedWrites.map((w) => w.version)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
 
     // A ref without a confirmed version (what a pull learns) forgets nothing.
@@ -51,10 +54,20 @@ describe.each(testDrivers())('unconfirmed calendar writes (%s)', (driver) => {
     expect(await repo.get(scope, appt.id)).toMatchObject({ etag: '"3"', unconfirmedWrites: [] });
   });
 
+  it('notes nothing for a version the appointment has moved past, or once it is cancelled', async () => {
+    const { scope, appt } = await appointment();
+    const repo = t.db.repos.appointments;
+    await repo.update(scope, appt.id, { subject: 'Edited meanwhile' }, { now });
+    expect(await repo.noteUnconfirmedWrite(scope, appt.id, { version: 1, fingerprint: 'stale' })).toBe(false);
+    await repo.update(scope, appt.id, { cancelled: true }, { now });
+    expect(await repo.noteUnconfirmedWrite(scope, appt.id, { version: 3, fingerprint: 'gone' })).toBe(false);
+    expect((await repo.get(scope, appt.id))?.unconfirmedWrites).toEqual([]);
+  });
+
   it('is scoped to the caller’s company', async () => {
     const { scope, appt } = await appointment();
     const other = await createTestCompany(t.db);
-    await t.db.repos.appointments.noteUnconfirmedWrite(other.scope, appt.id, { version: 1, fingerprint: 'intruder' });
+    expect(await t.db.repos.appointments.noteUnconfirmedWrite(other.scope, appt.id, { version: 1, fingerprint: 'intruder' })).toBe(false);
     expect((await t.db.repos.appointments.get(scope, appt.id))?.unconfirmedWrites).toEqual([]);
   });
 });

@@ -128,15 +128,18 @@ export class AppointmentsRepo {
   }
 
   /**
-   * Remembers a write about to be sent, in case its answer is lost. Kept to the last
-   * `maxUnconfirmedWrites`: older ones would only matter after that many lost answers in a row.
+   * Remembers a write of `write.version` about to be sent, in case its answer is lost; false (and
+   * nothing written) when the appointment has moved past that version or was cancelled. Kept to the
+   * last `maxUnconfirmedWrites`: older ones would only matter after that many lost answers in a row.
    */
-  async noteUnconfirmedWrite(scope: Scope, id: string, write: UnconfirmedWrite): Promise<void> {
+  async noteUnconfirmedWrite(scope: Scope, id: string, write: UnconfirmedWrite): Promise<boolean> {
     const appended = sql`${appointments.unconfirmedWrites} || ${JSON.stringify([write])}::jsonb`;
-    await this.orm
+    const done = await this.orm
       .update(appointments)
       .set({ unconfirmedWrites: sql`case when jsonb_array_length(${appended}) > ${maxUnconfirmedWrites} then (${appended}) - 0 else ${appended} end` })
-      .where(scoped(appointments.companyId, scope, appointments.id, id));
+      .where(and(scoped(appointments.companyId, scope, appointments.id, id), eq(appointments.version, write.version), eq(appointments.cancelled, false)))
+      .returning({ id: appointments.id });
+    return done.length > 0;
   }
 
   async findByProviderId(scope: Scope, accountId: string, providerId: string): Promise<Appointment | undefined> {

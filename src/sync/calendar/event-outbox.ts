@@ -84,19 +84,23 @@ class EventPusher {
     }
   }
 
-  /** Before a write: remembered until its answer confirms it, so a lost answer is recognised later. */
-  private async noteAttempt(appt: Appointment, ctx: OutboxContext): Promise<void> {
+  /**
+   * Before any write: remembered until its answer confirms it, so a lost answer is recognised later.
+   * Conditional on the version, so a CRM edit either commits first (this row is superseded: false)
+   * or after, and then its own row sees this write.
+   */
+  private async noteAttempt(appt: Appointment, ctx: OutboxContext): Promise<boolean> {
     const write = { version: appt.version, fingerprint: editableFingerprint(editableValues(appt)) };
-    if (appt.unconfirmedWrites.some((w) => w.version === write.version && w.fingerprint === write.fingerprint)) return;
-    await ctx.db.repos.appointments.noteUnconfirmedWrite(ctx.scope, appt.id, write);
+    if (appt.unconfirmedWrites.some((w) => w.version === write.version && w.fingerprint === write.fingerprint)) return true;
+    return ctx.db.repos.appointments.noteUnconfirmedWrite(ctx.scope, appt.id, write);
   }
 
   async push(row: OutboxRow, provider: Provider | undefined, ctx: OutboxContext): Promise<void> {
     const calendar = calendarOf(requireProvider(provider));
     const appt = await this.current(row, ctx);
-    if (!appt) return;
-    if (!appt.providerId) return this.create(appt, calendar, ctx);
-    await this.noteAttempt(appt, ctx);
+    if (!appt || !(await this.noteAttempt(appt, ctx))) return;
+    // A create row's earlier attempts were looked for already (alreadyDone → createdEarlier).
+    if (!appt.providerId) return this.create(appt, row.attempts > 1 && row.kind !== 'create_event', calendar, ctx);
     try {
       await this.recordRef(appt, await calendar.updateEvent(appt.providerId, appt.etag ?? '', eventInputOf(appt)), ctx, calendar);
     } catch (e) {
@@ -106,14 +110,14 @@ class EventPusher {
     }
   }
 
-  private async create(appt: Appointment, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
-    // A push whose answer was lost may have made it already (a later edit superseded its row):
-    // settle with that event rather than make a second one.
-    if (appt.unconfirmedWrites.length > 0 && calendar.findByTandemId) {
+  /** `retried`: this row was tried before, and nothing has looked for what that attempt left. */
+  private async create(appt: Appointment, retried: boolean, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    // An earlier push whose answer was lost (this row's, or one a later edit superseded) may have
+    // made it already: settle with that event rather than make a second one.
+    if ((retried || appt.unconfirmedWrites.length > 0) && calendar.findByTandemId) {
       const earlier = await calendar.findByTandemId(appt.id, this.window(ctx));
       if (earlier) return this.settleWith(appt, earlier, calendar, ctx);
     }
-    await this.noteAttempt(appt, ctx);
     try {
       const made = await calendar.createEvent(eventInputOf(appt));
       if (made.existing) await this.settleWith(appt, made, calendar, ctx);
@@ -147,7 +151,6 @@ class EventPusher {
     const theirs = editableValues(eventColumns(found));
     const ownEarlierWrite = appt.unconfirmedWrites.some((w) => w.fingerprint === editableFingerprint(theirs));
     if (sameEditable(editableValues(appt), theirs) || !ownEarlierWrite) return this.providerWins(appt, ctx, found);
-    await this.noteAttempt(appt, ctx);
     try {
       await this.recordRef(appt, await calendar.updateEvent(found.providerId, found.etag, eventInputOf(appt)), ctx, calendar);
     } catch (e) {

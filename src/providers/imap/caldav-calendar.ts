@@ -35,7 +35,6 @@ export interface CalDavCalendarOptions {
   changeDetection?: 'auto' | 'ctag';
 }
 
-/** A window just wide enough to read back one event. */
 /** Days each way: enough to read back what we wrote, or (wider) the event an earlier attempt left, moved since. */
 function around(input: EventInput, days = 2): CalendarWindow {
   const day = 86_400_000;
@@ -72,11 +71,16 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
     return { upserts, outside };
   };
 
-  const readBack = async (href: string, input: EventInput, days?: number): Promise<ProviderEvent> => {
+  /**
+   * The event as the server now holds it. `written`: the ETag our PUT was answered with. Another
+   * client's write landing between our PUT and this GET keeps our ETag on the result, so the caller
+   * records the version it wrote and the next pull brings the other client's edit.
+   */
+  const readBack = async (href: string, input: EventInput, options: { days?: number; written?: string } = {}): Promise<ProviderEvent> => {
     const obj = await dav.get(href);
-    const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input, days))[0] : undefined;
+    const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input, options.days))[0] : undefined;
     if (!event) throw new ProviderError('transient', 'caldav: event not readable after write', { code: 'READ_BACK' });
-    return event;
+    return options.written && options.written !== event.etag ? { ...event, etag: options.written } : event;
   };
 
   return {
@@ -122,17 +126,18 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
       const uid = uidForTandemId(input.tandemId);
       const href = new URL(`${encodeURIComponent(uid)}.ics`, url).toString();
       const ics = writeEventIcs(input, { uid, sequence: 0, now: o.clock.now(), organizer: o.organizer });
+      let written: string | undefined;
       try {
-        await dav.put(href, ics, { create: true });
+        written = await dav.put(href, ics, { create: true });
       } catch (e) {
         // The resource exists: an earlier attempt whose answer we lost created it. Ours → that one,
         // as it is now (edited since, perhaps, or made from an older version of the appointment).
         if (!(e instanceof ProviderError && e.kind === 'conflict')) throw e;
         const existing = await dav.get(href);
         if (!existing || existingUidAndSequence(existing.data).tandemId !== input.tandemId) throw e;
-        return { ...(await readBack(href, input, 400)), existing: true };
+        return { ...(await readBack(href, input, { days: 400 })), existing: true };
       }
-      return readBack(href, input);
+      return readBack(href, input, written === undefined ? {} : { written });
     },
 
     async updateEvent(providerId, etag, input) {
@@ -142,8 +147,8 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
       if (current.etag && current.etag !== etag) throw new ProviderError('conflict', 'caldav: event changed at the provider', { code: 'ETAG', status: 412 });
       const { uid, sequence } = existingUidAndSequence(current.data);
       const ics = writeEventIcs(input, { uid: uid ?? uidForTandemId(input.tandemId), sequence: sequence + 1, now: o.clock.now(), organizer: o.organizer });
-      await dav.put(providerId, ics, { etag });
-      return readBack(providerId, input);
+      const written = await dav.put(providerId, ics, { etag });
+      return readBack(providerId, input, written === undefined ? {} : { written });
     },
 
     async deleteEvent(providerId, etag) {

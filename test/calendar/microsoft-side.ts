@@ -5,7 +5,7 @@
 import { localToUtc } from '../../src/domain/zoned-time';
 import type { OAuthAbility, OAuthCredentials } from '../../src/providers/provider';
 import { microsoftProviderFactory } from '../../src/providers/microsoft/microsoft-provider';
-import { providerFor, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
+import { connect, providerFor, testMailbox, type MicrosoftTestEnv } from '../../src/providers/microsoft/microsoft-test-harness';
 import type { AccountSetup } from './calendar-harness';
 import { listAll, type CalendarSide, type SideEvent } from './caldav-side';
 
@@ -20,7 +20,15 @@ function occurrenceIdOf(masterId: string, e: SideEvent, n: number): string {
 
 export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentials, mailbox = testMailbox): CalendarSide & { oauth: OAuthAbility } {
   const { handle } = env.sim;
-  const reader = providerFor(env, credentials, mailbox);
+  let reader = { provider: providerFor(env, credentials, mailbox), expiresAt: Date.parse(credentials.accessTokenExpiresAt) };
+  /** Our reader signs in again once its token is about to expire on the test's clock (a long chaos run passes an hour). */
+  const currentReader = async () => {
+    if (env.clock.now().getTime() >= reader.expiresAt - 5 * 60_000) {
+      const fresh = await connect(env, mailbox);
+      reader = { provider: providerFor(env, fresh, mailbox), expiresAt: Date.parse(fresh.accessTokenExpiresAt) };
+    }
+    return reader.provider;
+  };
   const setup: AccountSetup = { provider: 'microsoft', factory: microsoftProviderFactory, mailbox, endpoints: env.endpoints, credentials };
   return {
     setup,
@@ -53,7 +61,7 @@ export function microsoftSide(env: MicrosoftTestEnv, credentials: OAuthCredentia
       return id;
     },
     cancelOccurrence: (id, e, n) => handle.deleteProviderEvent(mailbox, occurrenceIdOf(id, e, n)),
-    list: (window) => listAll(reader, window),
+    list: async (window) => listAll(await currentReader(), window),
     async expireCursor() {
       handle.expireDeltaTokens(mailbox);
     },

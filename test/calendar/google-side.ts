@@ -23,7 +23,16 @@ function instanceIdOf(masterId: string, e: SideEvent, n: number): string {
 export function googleSide(env: GoogleTestEnv, credentials: OAuthCredentials, mailbox: string): CalendarSide & { oauth: OAuthAbility } {
   const { handle } = env.sim;
   const setup: AccountSetup = { provider: 'google', factory: googleProviderFactory, mailbox, endpoints: env.endpoints, credentials };
-  const reader = createGoogleProvider({ mailbox, credentials, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: env.fetch });
+  const readerWith = (c: OAuthCredentials) => ({
+    provider: createGoogleProvider({ mailbox, credentials: c, endpoints: env.endpoints, clock: env.clock, logger: pino({ level: 'silent' }), fetch: env.fetch }),
+    expiresAt: Date.parse(c.accessTokenExpiresAt),
+  });
+  let reader = readerWith(credentials);
+  /** Our reader refreshes once its token is about to expire on the test's clock (Google does not rotate refresh tokens). */
+  const currentReader = async () => {
+    if (env.clock.now().getTime() >= reader.expiresAt - 5 * 60_000) reader = readerWith(await env.oauth.refresh(credentials));
+    return reader.provider;
+  };
   const time = (local: string, timeZone: string) => ({ dateTime: local, timeZone });
   return {
     setup,
@@ -49,7 +58,7 @@ export function googleSide(env: GoogleTestEnv, credentials: OAuthCredentials, ma
     async cancelOccurrence(id, e, n) {
       handle.deleteProviderEvent(mailbox, instanceIdOf(id, e, n));
     },
-    list: (window) => listAll(reader, window),
+    list: async (window) => listAll(await currentReader(), window),
     async expireCursor() {
       handle.expireSyncTokens(mailbox);
     },

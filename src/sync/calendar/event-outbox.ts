@@ -99,8 +99,13 @@ class EventPusher {
     const calendar = calendarOf(requireProvider(provider));
     const appt = await this.current(row, ctx);
     if (!appt || !(await this.noteAttempt(appt, ctx))) return;
-    // A create row's earlier attempts were looked for already (alreadyDone → createdEarlier).
-    if (!appt.providerId) return this.create(appt, row.attempts > 1 && row.kind !== 'create_event', calendar, ctx);
+    // Without a provider id, an earlier push whose answer was lost (this row's, or a superseded
+    // row's) may have made the event: look first. A retried create row was just looked for by
+    // alreadyDone (createdEarlier), so only earlier rows' writes count for it, and only on its
+    // first attempt.
+    const earlierWrites = appt.unconfirmedWrites.length > 0;
+    const lookFirst = row.kind === 'create_event' ? row.attempts === 1 && earlierWrites : row.attempts > 1 || earlierWrites;
+    if (!appt.providerId) return this.create(appt, lookFirst, calendar, ctx);
     try {
       await this.recordRef(appt, await calendar.updateEvent(appt.providerId, appt.etag ?? '', eventInputOf(appt)), ctx, calendar);
     } catch (e) {
@@ -110,11 +115,9 @@ class EventPusher {
     }
   }
 
-  /** `retried`: this row was tried before, and nothing has looked for what that attempt left. */
-  private async create(appt: Appointment, retried: boolean, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
-    // An earlier push whose answer was lost (this row's, or one a later edit superseded) may have
-    // made it already: settle with that event rather than make a second one.
-    if ((retried || appt.unconfirmedWrites.length > 0) && calendar.findByTandemId) {
+  /** `lookFirst`: an earlier push whose answer was lost may have made it; then settle with that event rather than make a second. */
+  private async create(appt: Appointment, lookFirst: boolean, calendar: CalendarAbility, ctx: OutboxContext): Promise<void> {
+    if (lookFirst && calendar.findByTandemId) {
       const earlier = await calendar.findByTandemId(appt.id, this.window(ctx));
       if (earlier) return this.settleWith(appt, earlier, calendar, ctx);
     }

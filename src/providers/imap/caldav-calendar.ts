@@ -72,12 +72,12 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
   };
 
   /**
-   * The event as the server now holds it. `written`: the ETag our PUT was answered with. Another
+   * The event as the server now holds it (`fetched`: already read). `written`: the ETag our PUT was answered with. Another
    * client's write landing between our PUT and this GET keeps our ETag on the result, so the caller
    * records the version it wrote and the next pull brings the other client's edit.
    */
-  const readBack = async (href: string, input: EventInput, options: { days?: number; written?: string } = {}): Promise<ProviderEvent> => {
-    const obj = await dav.get(href);
+  const readBack = async (href: string, input: EventInput, options: { days?: number; written?: string; fetched?: DavObject } = {}): Promise<ProviderEvent> => {
+    const obj = options.fetched ?? (await dav.get(href));
     const event = obj ? readCalendarObject(obj.data, { href, etag: obj.etag }, around(input, options.days))[0] : undefined;
     if (!event) throw new ProviderError('transient', 'caldav: event not readable after write', { code: 'READ_BACK' });
     return options.written && options.written !== event.etag ? { ...event, etag: options.written } : event;
@@ -135,7 +135,7 @@ export function createCalDavCalendar(o: CalDavCalendarOptions): CalendarAbility 
         if (!(e instanceof ProviderError && e.kind === 'conflict')) throw e;
         const existing = await dav.get(href);
         if (!existing || existingUidAndSequence(existing.data).tandemId !== input.tandemId) throw e;
-        return { ...(await readBack(href, input, { days: 400 })), existing: true };
+        return { ...(await readBack(href, input, { days: 400, fetched: existing })), existing: true };
       }
       return readBack(href, input, written === undefined ? {} : { written });
     },

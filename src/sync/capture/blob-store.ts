@@ -5,8 +5,10 @@
  * bytes twice (the same attachment captured from two mailboxes, or a retried capture) is a no-op.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Db } from '../../store/db';
 import { sha256Hex, type BlobStore } from '../../store/repos/blobs';
 import { isUuid, type Scope } from '../../store/repos/common';
@@ -23,16 +25,30 @@ export function databaseBlobStore(db: Pick<Db, 'repos'>): BlobStore {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+// The callback API: a capture batch writes dozens of files, and fs/promises wraps each open file in a
+// FileHandle object the collector must track and finalize; the callback calls do the same syscalls.
+const stat = promisify(fs.stat);
+const mkdir = promisify(fs.mkdir);
+const writeFile = promisify(fs.writeFile);
+const rename = promisify(fs.rename);
+const rm = promisify(fs.rm);
+
 /**
  * Files under `<root>/<companyId>/<aa>/<sha256>`. A blob is written to a temporary name in the same
  * folder and renamed into place: rename(2) is atomic on one filesystem, so a reader (or a crash)
  * never sees half a file under its final name.
  */
 export class FileBlobStore implements BlobStore {
+  /** Temporary names are this instance's random prefix and a counter ('wx' refuses any clash). */
+  private readonly tempPrefix: string;
+  private tempCount = 0;
+
   constructor(
     private readonly root: string,
-    private readonly random: (n: number) => Buffer = randomBytes,
-  ) {}
+    random: (n: number) => Buffer = randomBytes,
+  ) {
+    this.tempPrefix = random(6).toString('hex');
+  }
 
   private pathOf(scope: Scope, sha256: string): string | undefined {
     const sha = sha256.toLowerCase();
@@ -50,10 +66,16 @@ export class FileBlobStore implements BlobStore {
     if (!path) throw new Error('invalid company id for the blob store');
     if (await this.exists(path)) return { sha256, size: bytes.byteLength };
     const dir = join(path, '..');
-    await mkdir(dir, { recursive: true });
-    const temp = join(dir, `.${sha256}.${this.random(6).toString('hex')}.tmp`);
+    const temp = join(dir, `.${sha256}.${this.tempPrefix}${(this.tempCount++).toString(36)}.tmp`);
     try {
-      await writeFile(temp, bytes, { flag: 'wx' });
+      try {
+        await writeFile(temp, bytes, { flag: 'wx' });
+      } catch (e) {
+        // The folder is made the first time it is needed (256 per company), not checked before every file.
+        if (!isMissing(e)) throw e;
+        await mkdir(dir, { recursive: true });
+        await writeFile(temp, bytes, { flag: 'wx' });
+      }
       await rename(temp, path);
     } catch (e) {
       await rm(temp, { force: true });

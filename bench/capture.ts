@@ -11,7 +11,7 @@
  * faster of postal-mime and mailparser (the issue's reference), measured in the same run before,
  * between and after the pipelines (median of the three, so a load spike from elsewhere on the
  * machine does not favour either side). The pipeline's own split (the per-message choice, with
- * binary bodies decoded natively: binary-parts.ts) is printed beside it, and the figure against
+ * binary and long text bodies decoded natively: lifted-parts.ts) is printed beside it, and the figure against
  * it too: what the pipeline costs on top of its own parse. The Graph
  * simulator runs in a process of its own (bench/support/graph-sim-child.ts), as Dovecot does: a real
  * Graph serves from Microsoft's machines, so its serving time is not the pipeline's; the client side
@@ -27,7 +27,7 @@ import { seedMessages } from '../sim/common/seed';
 import { applyGcPolicy } from '../src/gc-policy';
 import { microsoftProviderFactory } from '../src/providers/microsoft';
 import type { ProviderFactory } from '../src/providers/provider';
-import { chooseParser, hasBinaryPart, liftedParser, mailparserParser, parsers, postalMimeParser } from '../src/sync/mail/mime-parsers';
+import { liftedParser, mailparserParser, pipelineSplit, postalMimeParser, worthLifting, hasBinaryPart } from '../src/sync/mail/mime-parsers';
 import { connectImapAccount, connectMicrosoftAccount, mailClient, startMailServers, testEngine, testVault } from '../test/capture/capture-harness';
 import { startRemoteGraphSim } from './support/graph-sim-remote';
 import { numberArg } from './support/cli-args';
@@ -56,8 +56,6 @@ console.log(`capture: ${COUNT} seeded 'mixed' messages, ${avgKb.toFixed(1)} KB a
 
 /** CPU milliseconds per message of each way of parsing, lowest of all the reference rounds. */
 const parseCpu = { postal: Infinity, mailparser: Infinity, split: Infinity };
-/** The split parse-message.ts makes: binary bodies lifted where it can, else the per-message choice. */
-const pipelineSplit = async (raw: Uint8Array) => (hasBinaryPart(raw) ? await liftedParser(raw) : null) ?? parsers[chooseParser(raw)](raw);
 /** The pipeline's own split rate in each reference round. */
 const splitRates: number[] = [];
 
@@ -84,8 +82,8 @@ async function referenceRate(label: string): Promise<number> {
 
 const references = [await referenceRate('before')];
 let lifted = 0;
-for (const m of messages) if (hasBinaryPart(m.raw) && (await liftedParser(m.raw))) lifted++;
-console.log(`split: ${lifted} of ${COUNT} messages had their binary bodies decoded natively (binary-parts.ts); the rest went to the parser whole`);
+for (const m of messages) if (worthLifting(m.raw, hasBinaryPart(m.raw)) && (await liftedParser(m.raw))) lifted++;
+console.log(`split: ${lifted} of ${COUNT} messages had their binary or long text bodies decoded natively (lifted-parts.ts); the rest went to the parser whole`);
 
 // ---------------------------------------------------------------- pipeline
 

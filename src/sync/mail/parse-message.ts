@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { contentTypeFields } from './content-type-fields';
-import { chooseParser, hasBinaryPart, latin1, liftedParser, parsers, type RawPart, type SplitMessage } from './mime-parsers';
+import { chooseParser, hasBinaryPart, latin1, liftedParser, parsers, worthLifting, type RawPart, type SplitMessage } from './mime-parsers';
 import { readHeaders, type HeaderLine } from './message-headers';
 import { detectMimeProblems } from './mime-problems';
 import { htmlToPlainText } from './sanitize-html';
@@ -59,12 +59,12 @@ function inspect(raw: Uint8Array): Inspection {
 interface Inspection {
   problems: string[];
   first: 'postal-mime' | 'mailparser';
-  /** Has a binary part, so the lift of binary-parts.ts may apply. */
+  /** Has a binary part, so the lift of lifted-parts.ts may apply (as it may to long text). */
   binary: boolean;
 }
 
 async function split(raw: Uint8Array, { first, binary, problems }: Inspection): Promise<{ message: SplitMessage; parser: MimeParserName }> {
-  if (binary) {
+  if (worthLifting(raw, binary)) {
     const lifted = await liftedParser(raw).catch(() => null);
     if (lifted && !isEmpty(lifted)) return { message: lifted, parser: 'postal-mime-lifted' };
   }

@@ -17,7 +17,7 @@ export interface ParsedAttachment {
   refused?: AttachmentRefusal;
 }
 
-/** 'postal-mime-lifted': postal-mime on the message with its binary bodies decoded natively (binary-parts.ts). */
+/** 'postal-mime-lifted': postal-mime on the message with its binary and long text bodies decoded natively (lifted-parts.ts). */
 export type MimeParserName = 'postal-mime' | 'postal-mime-lifted' | 'mailparser' | 'headers-only';
 
 /** The top-level header fields (read by message-headers.ts, the same for every parser). */

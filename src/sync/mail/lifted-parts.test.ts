@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostileMessages, seedMessages } from '../../../sim/common/seed';
-import { liftBinaryParts } from './binary-parts';
+import { liftParts } from './lifted-parts';
 import { liftedParser, postalMimeParser, type SplitMessage } from './mime-parsers';
 import { parseMessage } from './parse-message';
 
@@ -27,10 +27,10 @@ const mixed = (parts: string[], boundary = 'b1'): string => `--${boundary}\r\n${
 /** Everything but the raw bytes, for comparing two parses. */
 const comparable = (m: SplitMessage) => ({ ...m, parts: m.parts.map((p) => ({ ...p, content: Buffer.from(p.content).toString('base64') })) });
 
-describe('liftBinaryParts', () => {
+describe('liftParts', () => {
   it('lifts base64 binary bodies and gives the same parse as the whole message', async () => {
     const raw = message(mixed([textPart, pdfPart()]));
-    const lifted = liftBinaryParts(raw);
+    const lifted = liftParts(raw);
     expect(lifted).not.toBeNull();
     expect(lifted?.skeleton.byteLength).toBeLessThan(raw.byteLength - 10_000);
     const viaLift = await liftedParser(raw);
@@ -57,18 +57,22 @@ describe('liftBinaryParts', () => {
   });
 
   it('matches the whole-message parse on every seeded message it lifts', async () => {
-    const seeded = seedMessages({ seed: 21, count: 120, mailbox: 'ava@greenleaf.example', profile: 'mixed' });
+    const seeded = [
+      ...seedMessages({ seed: 21, count: 160, mailbox: 'ava@greenleaf.example', profile: 'mixed' }),
+      ...seedMessages({ seed: 22, count: 40, mailbox: 'ava@greenleaf.example', profile: 'small' }),
+    ];
+    const mustLift = new Set(['attachment', 'inline-image', 'long-text']);
     let lifts = 0;
     for (const m of seeded) {
       const viaLift = await liftedParser(m.raw);
       if (!viaLift) {
-        expect(m.kind === 'attachment' || m.kind === 'inline-image', `${m.kind} not lifted`).toBe(false);
+        expect(mustLift.has(m.kind), `${m.kind} not lifted`).toBe(false);
         continue;
       }
       lifts++;
       expect(comparable(viaLift), m.messageId).toEqual(comparable(await postalMimeParser(m.raw)));
     }
-    expect(lifts).toBe(seeded.filter((m) => m.kind === 'attachment' || m.kind === 'inline-image').length);
+    expect(lifts).toBeGreaterThan(seeded.filter((m) => mustLift.has(m.kind)).length);
   });
 
   it('lifts the body of a single-part binary message', async () => {
@@ -89,9 +93,9 @@ describe('liftBinaryParts', () => {
   });
 
   it('leaves small bodies and non-base64 parts to the parser', () => {
-    expect(liftBinaryParts(message(mixed([textPart, pdfPart(bytesOf(600, 3))])))).toBeNull();
+    expect(liftParts(message(mixed([textPart, pdfPart(bytesOf(600, 3))])))).toBeNull();
     const qp = crlf('Content-Type: application/octet-stream\nContent-Transfer-Encoding: quoted-printable\n\n') + 'x'.repeat(4000);
-    expect(liftBinaryParts(message(mixed([textPart, qp])))).toBeNull();
+    expect(liftParts(message(mixed([textPart, qp])))).toBeNull();
   });
 
   it.each([
@@ -108,18 +112,18 @@ describe('liftBinaryParts', () => {
     ['a header line without a colon', mixed([textPart, pdfPart(PDF, 'Content-Type: application/pdf\nnot a header\nContent-Transfer-Encoding: base64\n')])],
     ['a nested part reusing its parent boundary', mixed([`Content-Type: multipart/mixed; boundary="b1"\r\n\r\n${mixed([pdfPart()])}`])],
   ])('answers null for %s', (_what, body) => {
-    expect(liftBinaryParts(message(body))).toBeNull();
+    expect(liftParts(message(body))).toBeNull();
   });
 
   it('answers null for a multipart without a boundary or nested too deep', () => {
-    expect(liftBinaryParts(message(mixed([textPart, pdfPart()]), 'multipart/mixed'))).toBeNull();
+    expect(liftParts(message(mixed([textPart, pdfPart()]), 'multipart/mixed'))).toBeNull();
     const nested = (levels: number): Buffer => {
       let body = mixed([pdfPart()], 'n0');
       for (let depth = 1; depth <= levels; depth++) body = mixed([`Content-Type: multipart/mixed; boundary="n${depth - 1}"\r\n\r\n${body}`], `n${depth}`);
       return message(body, `multipart/mixed; boundary="n${levels}"`);
     };
-    expect(liftBinaryParts(nested(6))).not.toBeNull();
-    expect(liftBinaryParts(nested(9))).toBeNull();
+    expect(liftParts(nested(6))).not.toBeNull();
+    expect(liftParts(nested(9))).toBeNull();
   });
 
   it('never takes an attachment that looks like a marker for a lifted part', async () => {
@@ -131,7 +135,7 @@ describe('liftBinaryParts', () => {
   });
 
   it('says when a lifted part did not come back from the parser exactly once', () => {
-    const lifted = liftBinaryParts(message(mixed([textPart, pdfPart(), pdfPart(PNG)])));
+    const lifted = liftParts(message(mixed([textPart, pdfPart(), pdfPart(PNG)])));
     expect(lifted).not.toBeNull();
     if (!lifted) return;
     expect(lifted.allRestored()).toBe(false);
@@ -144,6 +148,90 @@ describe('liftBinaryParts', () => {
     expect(lifted.allRestored()).toBe(true);
     lifted.restore(markers[1] ?? new Uint8Array());
     expect(lifted.allRestored()).toBe(false);
+  });
+});
+
+describe('liftParts on text bodies', () => {
+  const words = 'Grüße aus München: die Hecke ist geschnitten, 50 % erledigt = gut. ';
+  const long = (line: string, n = 120) => Array.from({ length: n }, (_, i) => `${i} ${line}`).join('\r\n');
+  const qp = (text: string) =>
+    Buffer.from(text, 'utf8')
+      .toString('latin1')
+      .replace(/[=%\x80-\xff]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const part = (headers: string, body: string) => `${crlf(headers)}\r\n${body}`;
+
+  /** Lifted, and read exactly as postal-mime reads the whole message. */
+  async function expectSameAsWhole(raw: Buffer): Promise<void> {
+    const lifted = liftParts(raw);
+    expect(lifted, 'lifted').not.toBeNull();
+    expect(lifted?.skeleton.byteLength).toBeLessThan(raw.byteLength - 500);
+    const viaLift = await liftedParser(raw);
+    expect(viaLift, 'markers restored').not.toBeNull();
+    if (viaLift) expect(comparable(viaLift)).toEqual(comparable(await postalMimeParser(raw)));
+  }
+
+  it.each([
+    ['7bit lines', 'Content-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: 7bit\n', long('The hedge was trimmed.')],
+    ['8bit UTF-8 with a BOM', 'Content-Type: text/plain; charset="UTF-8"\nContent-Transfer-Encoding: 8bit\n', Buffer.from(`\ufeff${long(words)}`, 'utf8').toString('latin1')],
+    ['ISO-8859-1', 'Content-Type: text/plain; charset=iso-8859-1\n', Buffer.from(long(words), 'latin1').toString('latin1')],
+    ['windows-1252 bytes 0x80-0x9f', 'Content-Type: text/plain; charset=windows-1252\n', long('\x80 \x93quoted\x94 \x85')],
+    ['CR runs, bare CRs and blank lines', 'Content-Type: text/plain\n', long('a\rb\r\r\n\r\n\rend\r\r')],
+    ['invalid UTF-8 next to a line break', 'Content-Type: text/plain; charset=utf-8\n', long('broken \xe2\x82\r\nnext \xf0\x9f')],
+    ['quoted-printable with soft breaks and bad escapes', 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n', long(`${qp(words)}=\r\n=4=41 ==41 =zz =3D=\r\n%u0041 %41 =`)],
+    ['quoted-printable HTML', 'Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable\n', long(`<p>${qp(words)}</p>`)],
+    ['base64 text', 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n', lines(Buffer.from(long(words), 'utf8'))],
+    ['an inline disposition', 'Content-Type: text/plain; format=fixed; charset=utf-8\nContent-Disposition: inline\n', long(words)],
+  ])('decodes %s as postal-mime does, in a part and as the whole message', async (_what, headers, body) => {
+    const text = part(headers, body);
+    for (const ending of ['', '\r\n', '\r\n\r\n']) await expectSameAsWhole(message(mixed([`${text}${ending}`, pdfPart()])));
+    const head = crlf(headers).replace(/Content-Type: [^\r]*\r\n/i, '');
+    const type = /Content-Type: ([^\n]*)/i.exec(headers)?.[1] ?? 'text/plain';
+    // A base64 body that does not end cleanly is left to the parser (decodeCleanBase64).
+    const endings = /base64/.test(headers) ? ['', '\r\n'] : ['', '\r\n', '=\r\n', '\r\n\r\n', '\r'];
+    for (const ending of endings) await expectSameAsWhole(message(`${body}${ending}`, type, head));
+  });
+
+  it('lifts the text and the HTML of an alternative, beside attachments', async () => {
+    const alternative = `Content-Type: multipart/alternative; boundary="alt"\r\n\r\n${mixed(
+      [
+        part('Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n', long(qp(words))),
+        part('Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n', long(`<p>${qp(words)}</p>`)),
+      ],
+      'alt',
+    )}`;
+    await expectSameAsWhole(message(mixed([alternative, pdfPart()])));
+  });
+
+  it.each([
+    ['format=flowed', 'Content-Type: text/plain; charset=utf-8; format=flowed\n'],
+    ['a charset that does not read ASCII as ASCII', 'Content-Type: text/plain; charset=utf-16le\n'],
+    ['an unknown charset', 'Content-Type: text/plain; charset=x-unknown-klingon\n'],
+    ['an RFC 2231 charset', "Content-Type: text/plain; charset*=utf-8''x\n"],
+    ['a comment in the Content-Type', 'Content-Type: text/plain; (note) charset=utf-8\n'],
+    ['a repeated parameter', 'Content-Type: text/plain; charset=utf-8; charset=iso-8859-1\n'],
+    ['an attachment disposition', 'Content-Type: text/plain\nContent-Disposition: attachment; filename="log.txt"\n'],
+    ['a repeated disposition', 'Content-Type: text/plain\nContent-Disposition: inline\nContent-Disposition: inline\n'],
+    ['an unknown transfer encoding', 'Content-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n'],
+  ])('leaves a text part with %s to the parser', async (_what, headers) => {
+    const raw = message(mixed([part(headers, long(words))]));
+    expect(liftParts(raw)).toBeNull();
+    expect((await parseMessage(raw)).parser).not.toBe('postal-mime-lifted');
+  });
+
+  it('gives up when the parser converts a lifted text (text and HTML side by side, not alternatives)', async () => {
+    const ascii = 'The hedge along the north fence is trimmed.';
+    const raw = message(mixed([part('Content-Type: text/plain\n', long(ascii)), part('Content-Type: text/html\n', long(`<p>${ascii}</p>`))]));
+    expect(liftParts(raw)).not.toBeNull();
+    expect(await liftedParser(raw)).toBeNull();
+    const parsed = await parseMessage(raw);
+    expect(parsed.parser).not.toBe('postal-mime-lifted');
+    expect(parsed.html).toContain(`119 <p>${ascii}</p>`);
+    expect(parsed.text).toContain(`0 ${ascii}`);
+  });
+
+  it('never takes text a sender wrote for a marker', async () => {
+    const lifted = liftParts(message(mixed([part('Content-Type: text/plain\n', long(words)), pdfPart()])));
+    expect(lifted?.restoreText('tandem-lifted-000000000000000000000000-t0.\n', null)).toBeNull();
   });
 });
 

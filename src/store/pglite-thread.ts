@@ -12,9 +12,6 @@ import { createPglite } from './pglite-create';
 import { serializeError, type ThreadOpen, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol';
 
 const port = parentPort;
-import { Session } from 'node:inspector/promises';
-let prof: Session | undefined;
-if (process.env.STORE_PROF) { prof = new Session(); prof.connect(); await prof.post('Profiler.enable'); await prof.post('Profiler.setSamplingInterval', { interval: 250 }); await prof.post('Profiler.start'); }
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread');
 const { dataDir } = workerData as ThreadOpen;
 
@@ -41,7 +38,6 @@ async function carryOut(db: PGlite, listeners: Map<number, () => Promise<void>>,
       listeners.delete(request.listenId);
       return null;
     case 'close':
-      if (prof) { const { profile } = await prof.post('Profiler.stop'); (await import('node:fs')).writeFileSync(`/tmp/prof-store-${Date.now()}.cpuprofile`, JSON.stringify(profile)); }
       await db.close();
       return null;
   }

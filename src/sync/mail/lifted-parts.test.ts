@@ -206,6 +206,7 @@ describe('liftParts on text bodies', () => {
     ['format=flowed', 'Content-Type: text/plain; charset=utf-8; format=flowed\n'],
     ['a charset that does not read ASCII as ASCII', 'Content-Type: text/plain; charset=utf-16le\n'],
     ['an unknown charset', 'Content-Type: text/plain; charset=x-unknown-klingon\n'],
+    ['a charset with escape states (ISO-2022-JP)', 'Content-Type: text/plain; charset=iso-2022-jp\n'],
     ['an RFC 2231 charset', "Content-Type: text/plain; charset*=utf-8''x\n"],
     ['a comment in the Content-Type', 'Content-Type: text/plain; (note) charset=utf-8\n'],
     ['a repeated parameter', 'Content-Type: text/plain; charset=utf-8; charset=iso-8859-1\n'],

@@ -7,8 +7,9 @@
  *
  * Only what decodes unambiguously is answered: a simple Content-Type (no comments, no RFC 2231
  * parameters, no repeated parameter), a charset TextDecoder knows under the label as written and
- * that reads ASCII as ASCII, no format=flowed, and a transfer encoding of 7bit, 8bit, binary,
- * quoted-printable or clean base64. Anything else is null, and the parser reads the part itself.
+ * that reads ASCII as ASCII without state (not ISO-2022-JP), no format=flowed, and a transfer
+ * encoding of 7bit, 8bit, binary, quoted-printable or clean base64. Anything else is null, and the
+ * parser reads the part itself.
  */
 import { decodeCleanBase64 } from './clean-base64';
 
@@ -33,8 +34,10 @@ function decoderFor(label: string): TextDecoder | null {
   if (decoder === undefined) {
     try {
       decoder = new TextDecoder(label);
-      // The part's marker in the skeleton is ASCII: the charset must read it back unchanged.
-      if (decoder.decode(Buffer.from('tandem-0123456789.\n', 'latin1')) !== 'tandem-0123456789.\n') decoder = null;
+      // The part's marker in the skeleton is ASCII: the charset must read it back unchanged. And the
+      // lines are found after decoding, so no state may carry a line break into a character:
+      // ISO-2022-JP's escape sequences could, so it is left to the parser.
+      if (decoder.encoding === 'iso-2022-jp' || decoder.decode(Buffer.from('tandem-0123456789.\n', 'latin1')) !== 'tandem-0123456789.\n') decoder = null;
     } catch {
       decoder = null;
     }

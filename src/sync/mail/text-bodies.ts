@@ -16,14 +16,12 @@ import { decodeCleanBase64 } from './clean-base64';
 export type TextTransfer = 'plain' | 'quoted-printable' | 'base64';
 
 export interface TextBodyType {
-  /** 'plain' or 'html', as postal-mime files the part. */
-  subtype: 'plain' | 'html';
   decoder: TextDecoder;
   transfer: TextTransfer;
 }
 
 /** `text/plain` or `text/html` and `name=value` or `name="value"` parameters, nothing else. */
-const SIMPLE_TEXT_TYPE = /^[ \t]*text\/(plain|html)[ \t]*((?:;[ \t]*[A-Za-z0-9._-]+[ \t]*=[ \t]*(?:"[^"\\\r\n]*"|[^\s;"()\\]+)[ \t]*)*);?[ \t]*$/i;
+const SIMPLE_TEXT_TYPE = /^[ \t]*text\/(?:plain|html)[ \t]*((?:;[ \t]*[A-Za-z0-9._-]+[ \t]*=[ \t]*(?:"[^"\\\r\n]*"|[^\s;"()\\]+)[ \t]*)*);?[ \t]*$/i;
 const PARAM = /;[ \t]*([A-Za-z0-9._-]+)[ \t]*=[ \t]*(?:"([^"\\\r\n]*)"|([^\s;"()\\]+))/g;
 
 /** Decoders by label, made once each (a TextDecoder is reusable across calls). */
@@ -52,7 +50,7 @@ export function textBodyType(contentType: string | undefined, transferEncoding: 
   const m = SIMPLE_TEXT_TYPE.exec(contentType);
   if (!m) return null;
   const params = new Map<string, string>();
-  for (const p of (m[2] ?? '').matchAll(PARAM)) {
+  for (const p of (m[1] ?? '').matchAll(PARAM)) {
     const name = (p[1] ?? '').toLowerCase();
     if (params.has(name)) return null;
     params.set(name, p[2] ?? p[3] ?? '');
@@ -61,7 +59,7 @@ export function textBodyType(contentType: string | undefined, transferEncoding: 
   const transfer = transferOf(transferEncoding);
   const decoder = decoderFor((params.get('charset') || 'utf8').trim().toLowerCase());
   if (!transfer || !decoder) return null;
-  return { subtype: m[1]?.toLowerCase() === 'html' ? 'html' : 'plain', decoder, transfer };
+  return { decoder, transfer };
 }
 
 function transferOf(value: string | undefined): TextTransfer | null {

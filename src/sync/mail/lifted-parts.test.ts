@@ -210,6 +210,7 @@ describe('liftParts on text bodies', () => {
     ['an RFC 2231 charset', "Content-Type: text/plain; charset*=utf-8''x\n"],
     ['a comment in the Content-Type', 'Content-Type: text/plain; (note) charset=utf-8\n'],
     ['a repeated parameter', 'Content-Type: text/plain; charset=utf-8; charset=iso-8859-1\n'],
+    ['an overlong Content-Type (blanks a pattern could backtrack over)', `Content-Type: text/plain; charset=utf-8${' '.repeat(5000)}x\n`],
     ['an attachment disposition', 'Content-Type: text/plain\nContent-Disposition: attachment; filename="log.txt"\n'],
     ['a repeated disposition', 'Content-Type: text/plain\nContent-Disposition: inline\nContent-Disposition: inline\n'],
     ['an unknown transfer encoding', 'Content-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n'],

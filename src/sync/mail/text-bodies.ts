@@ -20,9 +20,15 @@ export interface TextBodyType {
   transfer: TextTransfer;
 }
 
-/** `text/plain` or `text/html` and `name=value` or `name="value"` parameters, nothing else. */
-const SIMPLE_TEXT_TYPE = /^[ \t]*text\/(?:plain|html)[ \t]*((?:;[ \t]*[A-Za-z0-9._-]+[ \t]*=[ \t]*(?:"[^"\\\r\n]*"|[^\s;"()\\]+)[ \t]*)*);?[ \t]*$/i;
+/**
+ * `text/plain` or `text/html` and `name=value` or `name="value"` parameters, nothing else, matched on
+ * the trimmed value: every run of blanks sits before a ";", "=" or value, never where two parts of
+ * the pattern could share it, so a long run cannot make the match backtrack (hostile mail).
+ */
+const SIMPLE_TEXT_TYPE = /^text\/(?:plain|html)((?:[ \t]*;[ \t]*[A-Za-z0-9._-]+[ \t]*=[ \t]*(?:"[^"\\\r\n]*"|[^\s;"()\\]+))*)(?:[ \t]*;)?$/i;
 const PARAM = /;[ \t]*([A-Za-z0-9._-]+)[ \t]*=[ \t]*(?:"([^"\\\r\n]*)"|([^\s;"()\\]+))/g;
+/** A simple Content-Type is short; anything longer is left to the parser. */
+const MAX_TYPE_LENGTH = 1000;
 
 /** Decoders by label, made once each (a TextDecoder is reusable across calls). */
 const decoders = new Map<string, TextDecoder | null>();
@@ -46,8 +52,8 @@ function decoderFor(label: string): TextDecoder | null {
 
 /** How a text part's body is decoded, from its Content-Type and Content-Transfer-Encoding values; null if not simple. */
 export function textBodyType(contentType: string | undefined, transferEncoding: string | undefined): TextBodyType | null {
-  if (contentType === undefined) return null;
-  const m = SIMPLE_TEXT_TYPE.exec(contentType);
+  if (contentType === undefined || contentType.length > MAX_TYPE_LENGTH) return null;
+  const m = SIMPLE_TEXT_TYPE.exec(contentType.trim());
   if (!m) return null;
   const params = new Map<string, string>();
   for (const p of (m[1] ?? '').matchAll(PARAM)) {

@@ -176,6 +176,7 @@ describe('liftParts on text bodies', () => {
     ['ISO-8859-1', 'Content-Type: text/plain; charset=iso-8859-1\n', Buffer.from(long(words), 'latin1').toString('latin1')],
     ['windows-1252 bytes 0x80-0x9f', 'Content-Type: text/plain; charset=windows-1252\n', long('\x80 \x93quoted\x94 \x85')],
     ['CR runs, bare CRs and blank lines', 'Content-Type: text/plain\n', long('a\rb\r\r\n\r\n\rend\r\r')],
+    ['a long run of bare CRs (hostile)', 'Content-Type: text/plain\n', `${'\r'.repeat(200_000)}x\r\r\r\nend`],
     ['invalid UTF-8 next to a line break', 'Content-Type: text/plain; charset=utf-8\n', long('broken \xe2\x82\r\nnext \xf0\x9f')],
     ['quoted-printable with soft breaks and bad escapes', 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n', long(`${qp(words)}=\r\n=4=41 ==41 =zz =3D=\r\n%u0041 %41 =`)],
     ['quoted-printable HTML', 'Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable\n', long(`<p>${qp(words)}</p>`)],

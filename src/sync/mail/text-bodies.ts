@@ -84,7 +84,18 @@ function transferOf(value: string | undefined): TextTransfer | null {
  */
 function asLines(text: string, last: boolean): string {
   const terminated = last && (text === '' || text.endsWith('\n')) ? text : `${text}\n`;
-  return terminated.includes('\r') ? terminated.replace(/\r+\n/g, '\n') : terminated;
+  if (!terminated.includes('\r')) return terminated;
+  const once = terminated.replaceAll('\r\n', '\n');
+  if (!once.includes('\r\n')) return once;
+  // Runs of CRs before a line break (rare, or hostile): each line's trailing CRs, found by a scan
+  // (a /\r+\n/ pattern backtracks over every long run of bare CRs: seconds for 100,000).
+  return once.split('\n').map(withoutTrailingCr).join('\n');
+}
+
+function withoutTrailingCr(line: string): string {
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 0x0d) end--;
+  return end === line.length ? line : line.slice(0, end);
 }
 
 const EQUALS = 0x3d;

@@ -96,9 +96,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, ...headers });
-  res.end(body);
+export function sendText(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array | readonly string[], headers: Record<string, string> = {}): void {
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    res.writeHead(status, { 'content-type': contentType, ...headers });
+    res.end(body);
+    return;
+  }
+  const length = body.reduce((n, piece) => n + Buffer.byteLength(piece), 0);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': String(length), ...headers });
+  res.cork();
+  for (const piece of body) res.write(piece);
+  res.end();
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {

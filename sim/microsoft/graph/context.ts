@@ -31,7 +31,12 @@ export interface GraphContext extends GraphServices {
 export interface GraphResult {
   status: number;
   json?: unknown;
-  raw?: { contentType: string; body: Uint8Array | string };
+  /**
+   * A body sent as it is. Pieces are written one after another: a large answer (a $batch of raw
+   * messages is over a megabyte) never becomes one string, which V8 would place in fresh pages of its
+   * large-object space and flatten again to write.
+   */
+  raw?: { contentType: string; body: Uint8Array | string | readonly string[] };
   headers?: Record<string, string>;
 }
 

@@ -15,34 +15,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseJson } from './graph-client';
 
-/**
- * The answer's bytes as one latin1 string, made when the first body is decoded. Node makes a string
- * of over ~1 MB (a batch of raw messages) outside the JavaScript heap, and a slice of it is a small
- * view, so decoding twenty bodies from it allocates no text on the heap; the text per body it
- * replaces was a quarter of everything a Graph capture allocated.
- */
-class AnswerText {
-  private text: string | undefined;
-  constructor(private readonly bytes: Buffer) {}
-
-  slice(start: number, end: number): string {
-    this.text ??= this.bytes.toString('latin1');
-    return this.text.slice(start, end);
-  }
-}
-
 /** The bytes of a body that was a JSON string without escapes: its UTF-8 text, unchanged. */
 export class LiftedBody {
-  readonly bytes: Uint8Array;
-
-  constructor(
-    private readonly answer: AnswerText,
-    private readonly start: number,
-    private readonly end: number,
-    answerBytes: Buffer,
-  ) {
-    this.bytes = answerBytes.subarray(start, end);
-  }
+  constructor(readonly bytes: Uint8Array) {}
 
   get text(): string {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('utf8');
@@ -50,7 +25,8 @@ export class LiftedBody {
 
   /** The base64 the string held, decoded (a $value body). */
   base64Bytes(): Uint8Array {
-    const out = Buffer.from(this.answer.slice(this.start, this.end), 'base64');
+    const b64 = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('latin1');
+    const out = Buffer.from(b64, 'base64');
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 }
@@ -131,8 +107,7 @@ export function readBatchAnswer(answer: Uint8Array): unknown {
     });
     pieces.push(bytes.subarray(from));
     const skeleton = parseJson(Buffer.concat(pieces).toString('utf8'));
-    const text = new AnswerText(bytes);
-    const lifted = cuts.map((cut) => new LiftedBody(text, cut.start, cut.end, bytes));
+    const lifted = cuts.map((cut) => new LiftedBody(bytes.subarray(cut.start, cut.end)));
     if (restore(skeleton, lifted)) return skeleton;
   }
   return parseJson(bytes.toString('utf8'));

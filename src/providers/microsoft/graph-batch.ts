@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
-import { LiftedBody, readBatchAnswer } from './batch-answer';
+import { LiftedBody, LiftedObject, readBatchAnswer } from './batch-answer';
 import { retryEach } from '../retry';
 import { immutableIdPreference, type GraphClient } from './graph-client';
 import { graphErrorCodes, mapGraphError } from './map-graph-error';
@@ -20,6 +20,11 @@ export interface BatchItemRequest {
   /** Relative URL, e.g. "/me/messages/{id}/$value". */
   url: string;
   body?: unknown;
+  /**
+   * The caller does not read the item's answer when it succeeds (a move answers with the whole
+   * message): a long one is then skipped, never parsed.
+   */
+  ignoreAnswer?: boolean;
 }
 
 export type BatchItemOutcome = { ok: true; status: number; headers: Record<string, string>; body: unknown } | { ok: false; error: ProviderError };
@@ -50,15 +55,24 @@ async function runChunk(client: GraphClient, chunk: BatchItemRequest[]): Promise
   }));
   // Reads and moves are safe to repeat, so a lost answer to the batch itself is not ambiguous.
   const res = await client.send({ method: 'POST', path: '/$batch', json: { requests }, idempotent: true, bytes: true });
+  const notUnderstood = () => new ProviderError('transient', 'Graph $batch answer was not understood', { code: 'bad_batch_answer', status: res.status });
   const parsed = batchAnswer.safeParse(res.body instanceof Uint8Array ? readBatchAnswer(res.body) : undefined);
-  if (!parsed.success) throw new ProviderError('transient', 'Graph $batch answer was not understood', { code: 'bad_batch_answer', status: res.status });
+  if (!parsed.success) throw notUnderstood();
   const byId = new Map(parsed.data.responses.map((r) => [r.id, r]));
-  return requests.map((r): BatchItemOutcome => {
+  const valueOf = (body: unknown): unknown => {
+    if (!(body instanceof LiftedObject)) return body;
+    const value = body.value();
+    if (value === undefined) throw notUnderstood();
+    return value;
+  };
+  return requests.map((r, i): BatchItemOutcome => {
     const answer = byId.get(r.id);
     if (!answer) return { ok: false, error: new ProviderError('transient', 'Graph $batch left an item unanswered', { code: 'missing_batch_item' }) };
     const headers = answer.headers ?? {};
-    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, headers, body: answer.body };
-    const body = answer.body instanceof LiftedBody ? answer.body.text : answer.body;
+    if (answer.status >= 200 && answer.status < 300) {
+      return { ok: true, status: answer.status, headers, body: chunk[i]?.ignoreAnswer ? undefined : valueOf(answer.body) };
+    }
+    const body = answer.body instanceof LiftedBody ? answer.body.text : valueOf(answer.body);
     return {
       ok: false,
       error: mapGraphError({ status: answer.status, ...graphErrorCodes(body), retryAfter: header(headers, 'retry-after'), now: client.clock.now() }),

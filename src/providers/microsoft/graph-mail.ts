@@ -87,7 +87,8 @@ export function createGraphMail(graph: GraphClient): MailAbility {
     async markProcessed(folders, refs) {
       const outcomes = await runBatch(
         graph,
-        refs.map((r) => ({ method: 'POST', url: `${messagePath(r.id)}/move`, body: { destinationId: folders.processedId } })),
+        // Immutable ids survive the move, so the moved message it answers with is not read.
+        refs.map((r) => ({ method: 'POST', url: `${messagePath(r.id)}/move`, body: { destinationId: folders.processedId }, ignoreAnswer: true })),
       );
       return toItemResults(refs, outcomes, () => undefined);
     },

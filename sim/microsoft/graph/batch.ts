@@ -26,8 +26,8 @@ export interface BatchItemResponse {
   status: number;
   headers: Record<string, string>;
   body?: unknown;
-  /** The body is a binary one in base64 (a $value), written into the answer as it is. */
-  base64?: boolean;
+  /** A binary body (a $value): its base64, in pieces written into the answer as they are. */
+  base64?: string[];
 }
 
 /** Runs one item through throttling, faults and counting; supplied by the server. */
@@ -67,13 +67,23 @@ function bodyBuffer(item: BatchItem): Buffer {
   return Buffer.from(JSON.stringify(item.body));
 }
 
+/** Bytes per base64 piece: a multiple of 3, so the pieces joined are the base64 of the whole. */
+const BASE64_PIECE_BYTES = 48 * 1024;
+
+/** The base64 of `bytes` in pieces small enough to stay out of V8's large-object space. */
+function base64Pieces(bytes: Buffer): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < bytes.length; at += BASE64_PIECE_BYTES) pieces.push(bytes.toString('base64', at, Math.min(bytes.length, at + BASE64_PIECE_BYTES)));
+  return pieces;
+}
+
 function toItemResponse(id: string, result: GraphResult): BatchItemResponse {
   const headers: Record<string, string> = { ...result.headers };
   if (result.raw) {
     headers['Content-Type'] = result.raw.contentType;
     const { body } = result.raw;
     const bytes = typeof body === 'string' ? Buffer.from(body) : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.from(body.join(''));
-    return { id, status: result.status, headers, body: bytes.toString('base64'), base64: true };
+    return { id, status: result.status, headers, base64: base64Pieces(bytes) };
   }
   if (result.json !== undefined) headers['Content-Type'] = 'application/json';
   return { id, status: result.status, headers, ...(result.json === undefined ? {} : { body: result.json }) };
@@ -89,9 +99,9 @@ function toItemResponse(id: string, result: GraphResult): BatchItemResponse {
 function answerPieces(responses: BatchItemResponse[]): string[] {
   const pieces = ['{"responses":['];
   responses.forEach(({ base64, body, ...item }, i) => {
-    const comma = i > 0 ? ',' : '';
-    if (!base64 || typeof body !== 'string') pieces.push(comma + JSON.stringify(body === undefined ? item : { ...item, body }));
-    else pieces.push(`${comma}${JSON.stringify(item).slice(0, -1)},"body":"`, body, '"}');
+    if (i > 0) pieces.push(',');
+    if (!base64) pieces.push(JSON.stringify(body === undefined ? item : { ...item, body }));
+    else pieces.push(`${JSON.stringify(item).slice(0, -1)},"body":"`, ...base64, '"}');
   });
   pieces.push(']}');
   return pieces;

@@ -22,7 +22,7 @@
  * `restoreText` says so and the caller parses the original instead.
  */
 import { randomBytes } from 'node:crypto';
-import { decodeCleanBase64 } from './clean-base64';
+import { decodeCleanBase64Range } from './clean-base64';
 import { asBuffer } from './content-type-fields';
 import { decodeTextBody, textBodyType } from './text-bodies';
 
@@ -175,7 +175,7 @@ function walk(bytes: Buffer, start: number, end: number, boundaries: readonly st
   }
   const encoding = entity.transferEncoding?.trim().toLowerCase();
   if (encoding !== 'base64' || !BINARY_TYPE.test(type) || end - entity.bodyStart < MIN_LIFT_BYTES) return true;
-  const decoded = decodeCleanBase64(bytes.toString('latin1', entity.bodyStart, end));
+  const decoded = decodeCleanBase64Range(bytes, entity.bodyStart, end);
   if (!decoded) return false;
   lifts.push({ kind: 'binary', start: entity.bodyStart, end, bytes: decoded });
   return true;

@@ -11,7 +11,7 @@
  * encoding of 7bit, 8bit, binary, quoted-printable or clean base64. Anything else is null, and the
  * parser reads the part itself.
  */
-import { decodeCleanBase64 } from './clean-base64';
+import { decodeCleanBase64Range } from './clean-base64';
 
 export type TextTransfer = 'plain' | 'quoted-printable' | 'base64';
 
@@ -159,7 +159,7 @@ export function decodeTextBody(body: Buffer, type: TextBodyType, last: boolean):
     case 'quoted-printable':
       return type.decoder.decode(quotedPrintable(body, last));
     case 'base64': {
-      const bytes = decodeCleanBase64(body.toString('latin1'));
+      const bytes = decodeCleanBase64Range(body, 0, body.length);
       return bytes ? type.decoder.decode(bytes) : null;
     }
   }

@@ -48,6 +48,13 @@ describe('decodeCleanBase64Range', () => {
     }
   });
 
+  it('reads a long body of nothing but line breaks as empty, whatever precedes it', () => {
+    const breaks = '\r\n'.repeat(40_000);
+    const bytes = Buffer.from(`x==${breaks}`, 'latin1');
+    expect(decodeCleanBase64(breaks)?.length).toBe(0);
+    expect(decodeCleanBase64Range(bytes, 3, bytes.length)?.length).toBe(0);
+  });
+
   it('never decodes wrong bytes when lines do not hold whole quanta, and leaves such a body to the parser when a step ends inside one', () => {
     const raw = randomBytes(120_000);
     for (const width of [73, 74, 75, 77]) {

@@ -29,12 +29,6 @@ export function decodeCleanBase64(text: string): Buffer | null {
 const STEP = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
 
-/** Whether `byte` occurs in bytes[start, end). */
-function occurs(bytes: Buffer, byte: number, start: number, end: number): boolean {
-  const at = bytes.indexOf(byte, start);
-  return at !== -1 && at < end;
-}
-
 /**
  * decodeCleanBase64 of bytes[start, end) without making it one string: decoded in steps that end
  * just after a line break (or every STEP characters when there is none), into a buffer of the
@@ -44,14 +38,16 @@ function occurs(bytes: Buffer, byte: number, start: number, end: number): boolea
  */
 export function decodeCleanBase64Range(bytes: Buffer, start: number, end: number): Buffer | null {
   if (end - start <= STEP) return decodeCleanBase64(bytes.toString('latin1', start, end));
-  if (occurs(bytes, 0x2d, start, end) || occurs(bytes, 0x5f, start, end)) return null; // '-', '_'
+  const body = bytes.subarray(start, end);
+  if (body.includes(0x2d) || body.includes(0x5f)) return null; // '-', '_'
   let breaks = 0;
   for (let at = bytes.indexOf(CRLF, start); at !== -1 && at + 2 <= end; at = bytes.indexOf(CRLF, at + 2)) breaks++;
   const chars = end - start - 2 * breaks;
   if (chars % 4 !== 0) return null;
   let last = end;
   while (last - 2 >= start && bytes[last - 2] === 0x0d && bytes[last - 1] === 0x0a) last -= 2;
-  const padding = bytes[last - 1] !== 0x3d ? 0 : bytes[last - 2] === 0x3d ? 2 : 1;
+  // No characters at all (only line breaks): nothing before `start` may be read as padding.
+  const padding = chars === 0 || bytes[last - 1] !== 0x3d ? 0 : bytes[last - 2] === 0x3d ? 2 : 1;
   const expected = (chars / 4) * 3 - padding;
   const out = Buffer.allocUnsafe(expected);
   let written = 0;
